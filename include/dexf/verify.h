@@ -1,0 +1,167 @@
+/*
+ * dexf/verify.h - verifying a container from its bytes.
+ *
+ * The verifier recomputes every digest from the data, checks the chunk
+ * indexes, the manifest, the seal record and its signature, and accounts
+ * for every ZIP entry.  It never trusts what the container says about
+ * itself: trust comes only from the anchors the caller names.  Integrity
+ * (are the bytes what was sealed?) and trust (is the sealer who we think?)
+ * are reported apart.
+ */
+#ifndef DEXF_VERIFY_H
+#define DEXF_VERIFY_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct dexf_report dexf_report;
+
+/* Overall verdict, from best to worst. */
+typedef enum {
+	DEXF_VERDICT_INTACT_TRUSTED = 0,  /* intact, signer trusted */
+	DEXF_VERDICT_INTACT_UNTRUSTED,    /* intact, signer not established */
+	DEXF_VERDICT_INTACT_UNSIGNED,     /* intact, sealed without signature */
+	DEXF_VERDICT_TAMPERED,            /* a digest does not match the bytes */
+	DEXF_VERDICT_CHAIN_BROKEN,        /* seal/record/signature invalid */
+	DEXF_VERDICT_UNREADABLE,          /* not a container, truncated, I/O */
+	DEXF_VERDICT_UNSUPPORTED          /* unsupported version/algorithm */
+} dexf_verdict;
+
+/* Stable lowercase name: "intact-trusted", "intact-untrusted",
+ * "intact-unsigned", "tampered", "chain-broken", "unreadable",
+ * "unsupported".  Static storage. */
+DEXF_EXTERN const char *dexf_verdict_name(dexf_verdict v);
+
+/* Verification flags. */
+#define DEXF_VERIFY_QUICK 0x1u  /* structure, manifest, indexes, signature;
+                                   no evidence data is read */
+
+typedef struct dexf_verify_opts {
+	unsigned flags;
+	/* PEM CA bundles (files) or directories of hashed CA certificates. */
+	const char *const *trust;
+	size_t ntrust;
+	/* PEM certificates pinned as trusted signers (exact match). */
+	const char *const *signers;
+	size_t nsigners;
+	dexf_progress_cb progress;
+	void *payload;
+} dexf_verify_opts;
+
+/*
+ * Verify the container at `path`.  Returns 0 when a report was produced,
+ * whatever its verdict (even for a file that is not a container); a
+ * negative code only when no report could be made (DEXF_ENOMEM,
+ * DEXF_EINVAL, DEXF_ECANCELED).  The caller frees *out with
+ * dexf_report_free().  `opts` may be NULL.
+ */
+DEXF_EXTERN int dexf_verify(dexf_report **out, const char *path,
+	const dexf_verify_opts *opts);
+DEXF_EXTERN void dexf_report_free(dexf_report *rep);
+
+DEXF_EXTERN dexf_verdict dexf_report_verdict(const dexf_report *rep);
+/* One-line summary of the verdict and its first reason; borrowed. */
+DEXF_EXTERN const char *dexf_report_summary(const dexf_report *rep);
+
+/* Problems found, in the order found.  Kinds (stable strings):
+ * "chunk-mismatch", "digest-mismatch", "merkle-mismatch", "index-mismatch",
+ * "size-mismatch", "crc-mismatch", "missing-entry", "extra-entry",
+ * "manifest-mismatch", "manifest-invalid", "record-invalid",
+ * "signature-invalid", "unsigned", "untrusted", "structure",
+ * "unsupported", "io". */
+typedef struct dexf_problem {
+	const char *kind;
+	const char *entry;   /* ZIP entry name, or NULL */
+	const char *item;    /* item path, or NULL */
+	int64_t chunk;       /* first damaged chunk, -1 if none */
+	int64_t chunk_last;  /* last chunk of this damaged run, -1 if none */
+	uint64_t offset;     /* damaged byte range in the item (when chunk>=0) */
+	uint64_t length;
+	const char *message; /* full sentence naming object and place */
+} dexf_problem;
+
+DEXF_EXTERN size_t dexf_report_problem_count(const dexf_report *rep);
+/* Borrowed; valid until the report is freed. */
+DEXF_EXTERN const dexf_problem *dexf_report_problem(const dexf_report *rep,
+	size_t i);
+
+/* Per-item results. */
+typedef enum {
+	DEXF_ITEM_OK = 0,
+	DEXF_ITEM_MISMATCH,
+	DEXF_ITEM_MISSING,
+	DEXF_ITEM_NOT_CHECKED       /* quick mode, or manifest untrusted */
+} dexf_item_status;
+
+typedef struct dexf_item_result {
+	const char *path;
+	const char *id;
+	dexf_item_status status;
+	uint64_t size;
+	uint64_t chunks;            /* chunks in the item */
+	uint64_t bad_chunks;        /* chunks whose digest failed */
+	const char *sha256;         /* recomputed, hex; NULL if not computed */
+} dexf_item_result;
+
+DEXF_EXTERN size_t dexf_report_item_count(const dexf_report *rep);
+DEXF_EXTERN const dexf_item_result *dexf_report_item(const dexf_report *rep,
+	size_t i);
+
+/* The seal and its signer. */
+typedef enum {
+	DEXF_TRUST_TRUSTED = 0,
+	DEXF_TRUST_UNTRUSTED,     /* chain does not reach a named anchor */
+	DEXF_TRUST_EXPIRED,       /* certificate outside its validity now */
+	DEXF_TRUST_UNKNOWN,       /* no anchors were given */
+	DEXF_TRUST_UNSIGNED,      /* no signature */
+	DEXF_TRUST_INVALID        /* signature does not verify */
+} dexf_trust;
+
+DEXF_EXTERN const char *dexf_trust_name(dexf_trust t);
+
+typedef struct dexf_seal_info {
+	int present;              /* record 0 found and parsed */
+	int signed_;              /* a signature file is present */
+	int signature_valid;      /* signature verifies over the record bytes */
+	dexf_trust trust;
+	const char *trust_detail; /* why not trusted, or the anchor used */
+	const char *subject;      /* signer certificate subject (RFC 2253) */
+	const char *issuer;
+	const char *fingerprint;  /* SHA-256 of the certificate DER, hex */
+	const char *serial;       /* hex */
+	const char *not_before;   /* ISO 8601 UTC */
+	const char *not_after;
+	const char *signing_time; /* claimed by the signer (CMS attribute) */
+	const char *sealed_at;    /* time in the seal record */
+	const char *sealed_by;    /* examiner named in the seal record */
+	const char *algorithm;    /* e.g. "rsa-pss-sha256", "ecdsa-sha384" */
+	const char *manifest_sha256; /* recomputed manifest digest, hex */
+} dexf_seal_info;
+
+/* Borrowed; valid until the report is freed. */
+DEXF_EXTERN const dexf_seal_info *dexf_report_seal(const dexf_report *rep);
+
+/* What was covered. */
+typedef struct dexf_coverage {
+	int quick;                /* evidence data was not read */
+	uint64_t entries;         /* ZIP entries in the container */
+	uint64_t entries_accounted; /* entries referenced by manifest/seal */
+	uint64_t items;
+	uint64_t items_checked;
+	uint64_t chunks_checked;
+	uint64_t bytes_hashed;    /* evidence bytes recomputed */
+	uint64_t unreadable_bytes; /* bytes declared unreadable at acquisition */
+} dexf_coverage;
+
+DEXF_EXTERN const dexf_coverage *dexf_report_coverage(const dexf_report *rep);
+/* Container metadata as read (borrowed, may be NULL). */
+DEXF_EXTERN const char *dexf_report_get(const dexf_report *rep,
+	const char *key);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,338 @@
+/*
+ * cmd_verify.c - dexf verify: one verdict per container, with the place of
+ * every problem, the signer, and what was covered.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "json.h"
+
+static void
+help(FILE *f)
+{
+	fprintf(f,
+"usage: dexf verify [options] CASE.dexf...\n\n"
+"Recompute every digest from the bytes, check the seal record and its\n"
+"signature, and account for every entry.  Trust in the signer comes only\n"
+"from the anchors given here, never from the container.\n\n"
+"  -t, --trust CA.pem       trusted CA certificates (file or hashed\n"
+"                           directory; repeatable)\n"
+"  -s, --signer CERT.pem    trust exactly this signer certificate\n"
+"                           (repeatable)\n"
+"  -i, --integrity-only     exit 0 for intact containers whatever the\n"
+"                           signer (the report still says who signed)\n"
+"      --quick              check structure, manifest, chunk indexes and\n"
+"                           signature without reading evidence data\n"
+"      --json               machine-readable report on stdout\n"
+"  -q, --quiet              only the verdict line\n"
+"  -h, --help\n\n"
+"Exit: 0 intact and trusted; 1 tampered, damaged, broken seal or\n"
+"signature; 2 usage; 3 intact but signer not established; 4 not a\n"
+"readable dexf container.  With several containers, the worst verdict.\n");
+}
+
+enum { O_QUICK = 256, O_JSON };
+
+static const struct option opts[] = {
+	{ "trust", required_argument, NULL, 't' },
+	{ "signer", required_argument, NULL, 's' },
+	{ "integrity-only", no_argument, NULL, 'i' },
+	{ "quick", no_argument, NULL, O_QUICK },
+	{ "json", no_argument, NULL, O_JSON },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const char *
+item_status(dexf_item_status s)
+{
+	switch (s) {
+	case DEXF_ITEM_OK: return "ok";
+	case DEXF_ITEM_MISMATCH: return "mismatch";
+	case DEXF_ITEM_MISSING: return "missing";
+	default: return "not-checked";
+	}
+}
+
+static const char *
+headline(dexf_verdict v)
+{
+	switch (v) {
+	case DEXF_VERDICT_INTACT_TRUSTED: return "INTACT, SIGNER TRUSTED";
+	case DEXF_VERDICT_INTACT_UNTRUSTED: return "INTACT, SIGNER NOT ESTABLISHED";
+	case DEXF_VERDICT_INTACT_UNSIGNED: return "INTACT, UNSIGNED";
+	case DEXF_VERDICT_TAMPERED: return "TAMPERED";
+	case DEXF_VERDICT_CHAIN_BROKEN: return "SEAL BROKEN";
+	case DEXF_VERDICT_UNREADABLE: return "UNREADABLE";
+	case DEXF_VERDICT_UNSUPPORTED: return "UNSUPPORTED";
+	}
+	return "?";
+}
+
+void cli_json_report(json *j, const char *path, const dexf_report *rep,
+	int exit_code, const char *const *trust, size_t ntrust,
+	const char *const *signers, size_t nsigners);
+
+void
+cli_json_report(json *j, const char *path, const dexf_report *rep,
+    int exit_code, const char *const *trust, size_t ntrust,
+    const char *const *signers, size_t nsigners)
+{
+	const dexf_seal_info *s = dexf_report_seal(rep);
+	const dexf_coverage *c = dexf_report_coverage(rep);
+	static const char *const keys[] = { "container-id", "format-version",
+	    "created", "case.number", "case.name", "case.description",
+	    "case.authorization" };
+
+	json_obj(j);
+	json_kstr(j, "file", path);
+	json_kstr(j, "verdict", dexf_verdict_name(dexf_report_verdict(rep)));
+	json_ku64(j, "exit_code", (uint64_t)exit_code);
+	json_kstr(j, "summary", dexf_report_summary(rep));
+	json_key(j, "container");
+	json_obj(j);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		json_kstr(j, keys[i], dexf_report_get(rep, keys[i]));
+	json_end_obj(j);
+	json_key(j, "seal");
+	json_obj(j);
+	json_kbool(j, "present", s->present);
+	json_kbool(j, "signed", s->signed_);
+	json_kbool(j, "signature_valid", s->signature_valid);
+	json_kstr(j, "trust", dexf_trust_name(s->trust));
+	json_kstr(j, "trust_detail", s->trust_detail);
+	json_key(j, "trust_anchors");
+	json_arr(j);
+	for (size_t i = 0; i < ntrust; i++)
+		json_str(j, trust[i]);
+	json_end_arr(j);
+	json_key(j, "pinned_signers");
+	json_arr(j);
+	for (size_t i = 0; i < nsigners; i++)
+		json_str(j, signers[i]);
+	json_end_arr(j);
+	json_kstr(j, "sealed_at", s->sealed_at);
+	json_kstr(j, "sealed_by", s->sealed_by);
+	json_kstr(j, "signer_subject", s->subject);
+	json_kstr(j, "signer_issuer", s->issuer);
+	json_kstr(j, "signer_fingerprint_sha256", s->fingerprint);
+	json_kstr(j, "signer_serial", s->serial);
+	json_kstr(j, "signer_not_before", s->not_before);
+	json_kstr(j, "signer_not_after", s->not_after);
+	json_kstr(j, "signing_time_claimed", s->signing_time);
+	json_kstr(j, "algorithm", s->algorithm);
+	json_kstr(j, "manifest_sha256", s->manifest_sha256);
+	json_end_obj(j);
+	json_key(j, "items");
+	json_arr(j);
+	for (size_t i = 0; i < dexf_report_item_count(rep); i++) {
+		const dexf_item_result *it = dexf_report_item(rep, i);
+
+		if (it->path == NULL)
+			continue;
+		json_obj(j);
+		json_kstr(j, "id", it->id);
+		json_kstr(j, "path", it->path);
+		json_kstr(j, "status", item_status(it->status));
+		json_ku64(j, "size", it->size);
+		json_ku64(j, "chunks", it->chunks);
+		json_ku64(j, "bad_chunks", it->bad_chunks);
+		json_kstr(j, "sha256", it->sha256);
+		json_end_obj(j);
+	}
+	json_end_arr(j);
+	json_key(j, "problems");
+	json_arr(j);
+	for (size_t i = 0; i < dexf_report_problem_count(rep); i++) {
+		const dexf_problem *p = dexf_report_problem(rep, i);
+
+		json_obj(j);
+		json_kstr(j, "kind", p->kind);
+		json_kstr(j, "entry", p->entry);
+		json_kstr(j, "item", p->item);
+		if (p->chunk >= 0) {
+			json_key(j, "chunk_first");
+			json_i64(j, p->chunk);
+			json_key(j, "chunk_last");
+			json_i64(j, p->chunk_last);
+			json_ku64(j, "byte_offset", p->offset);
+			json_ku64(j, "byte_length", p->length);
+		}
+		json_kstr(j, "message", p->message);
+		json_end_obj(j);
+	}
+	json_end_arr(j);
+	json_key(j, "coverage");
+	json_obj(j);
+	json_kbool(j, "quick", c->quick);
+	json_ku64(j, "entries", c->entries);
+	json_ku64(j, "entries_accounted", c->entries_accounted);
+	json_ku64(j, "items", c->items);
+	json_ku64(j, "items_checked", c->items_checked);
+	json_ku64(j, "chunks_checked", c->chunks_checked);
+	json_ku64(j, "bytes_hashed", c->bytes_hashed);
+	json_ku64(j, "unreadable_bytes", c->unreadable_bytes);
+	json_end_obj(j);
+	json_end_obj(j);
+}
+
+static void
+human(const char *path, const dexf_report *rep, int quiet)
+{
+	const dexf_seal_info *s = dexf_report_seal(rep);
+	const dexf_coverage *c = dexf_report_coverage(rep);
+	char hb[32];
+
+	printf("%s: %s\n", headline(dexf_report_verdict(rep)),
+	    dexf_report_summary(rep));
+	if (quiet)
+		return;
+	if (s->present) {
+		printf("  sealed      %s%s%s\n", s->sealed_at ? s->sealed_at : "?",
+		    s->sealed_by ? " by " : "", s->sealed_by ? s->sealed_by : "");
+		if (s->signed_) {
+			printf("  signature   %s (%s)\n", s->signature_valid ?
+			    "valid" : "INVALID", s->algorithm ? s->algorithm :
+			    "?");
+			if (s->subject) {
+				printf("  signer      %s\n", s->subject);
+				printf("  issuer      %s\n", s->issuer);
+				printf("  fingerprint sha256:%s\n",
+				    s->fingerprint);
+				printf("  validity    %s to %s\n", s->not_before,
+				    s->not_after);
+			}
+			if (s->signing_time)
+				printf("  signed at   %s (claimed by the "
+				    "signer)\n", s->signing_time);
+		}
+		printf("  trust       %s: %s\n", dexf_trust_name(s->trust),
+		    s->trust_detail ? s->trust_detail : "");
+	}
+	for (size_t i = 0; i < dexf_report_item_count(rep); i++) {
+		const dexf_item_result *it = dexf_report_item(rep, i);
+
+		if (it->path == NULL)
+			continue;
+		printf("  item %-11s %s (%s)\n", item_status(it->status),
+		    it->path, cli_human(it->size, hb, sizeof(hb)));
+	}
+	for (size_t i = 0; i < dexf_report_problem_count(rep); i++) {
+		const dexf_problem *p = dexf_report_problem(rep, i);
+
+		printf("  problem [%s] %s\n", p->kind, p->message);
+	}
+	printf("  coverage    %llu/%llu entries accounted, %llu/%llu items, "
+	    "%llu chunks, %s recomputed%s",
+	    (unsigned long long)c->entries_accounted,
+	    (unsigned long long)c->entries, (unsigned long long)c->items_checked,
+	    (unsigned long long)c->items, (unsigned long long)c->chunks_checked,
+	    cli_human(c->bytes_hashed, hb, sizeof(hb)),
+	    c->quick ? " (quick: evidence data not read)" : "");
+	if (c->unreadable_bytes)
+		printf(", %s declared unreadable at acquisition",
+		    cli_human(c->unreadable_bytes, hb, sizeof(hb)));
+	printf("\n");
+}
+
+static int
+worse(int a, int b)
+{
+	/* 4 > 1 > 3 > 0 in severity; 2 never comes from a verdict */
+	static const int rank[] = { 0, 2, 4, 1, 3 };
+
+	return rank[b] > rank[a] ? b : a;
+}
+
+int
+cmd_verify(int argc, char **argv)
+{
+	const char **trust = NULL, **signers = NULL;
+	size_t ntrust = 0, nsigners = 0;
+	int c, integrity_only = 0, quick = 0, as_json = 0, quiet = 0;
+	int ec = EXIT_USAGE, worst = 0;
+	json j;
+
+	trust = calloc((size_t)argc, sizeof(*trust));
+	signers = calloc((size_t)argc, sizeof(*signers));
+	if (trust == NULL || signers == NULL)
+		goto out;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:s:iqh", opts, NULL)) != -1) {
+		switch (c) {
+		case 't': trust[ntrust++] = optarg; break;
+		case 's': signers[nsigners++] = optarg; break;
+		case 'i': integrity_only = 1; break;
+		case 'q': quiet = 1; break;
+		case O_QUICK: quick = 1; break;
+		case O_JSON: as_json = 1; break;
+		case 'h': help(stdout); ec = 0; goto out;
+		default: help(stderr); goto out;
+		}
+	}
+	if (optind >= argc) {
+		cli_err("verify", "no container given");
+		goto out;
+	}
+	if (as_json && quiet) {
+		cli_err("verify", "--json conflicts with --quiet");
+		goto out;
+	}
+	cli_catch_signals();
+	if (as_json) {
+		json_init(&j, stdout);
+		json_obj(&j);
+		json_ku64(&j, "dexf_verify_report", 1);
+		json_key(&j, "containers");
+		json_arr(&j);
+	}
+	for (int i = optind; i < argc; i++) {
+		dexf_report *rep = NULL;
+		dexf_verify_opts vo;
+		cli_progress prog;
+		int rc, e;
+
+		memset(&vo, 0, sizeof(vo));
+		vo.flags = quick ? DEXF_VERIFY_QUICK : 0;
+		vo.trust = trust;
+		vo.ntrust = ntrust;
+		vo.signers = signers;
+		vo.nsigners = nsigners;
+		cli_progress_init(&prog, "verifying", quiet || as_json);
+		vo.progress = cli_progress_cb;
+		vo.payload = &prog;
+		rc = dexf_verify(&rep, argv[i], &vo);
+		cli_progress_end(&prog);
+		if (rc != 0) {
+			cli_err("verify", "%s: %s", argv[i], rc ==
+			    DEXF_ECANCELED ? "interrupted" : dexf_strerror(rc));
+			ec = rc == DEXF_ECANCELED ? 130 : EXIT_UNREADABLE;
+			goto out;
+		}
+		e = cli_exit_for_verdict(dexf_report_verdict(rep),
+		    integrity_only);
+		worst = worse(worst, e);
+		if (as_json)
+			cli_json_report(&j, argv[i], rep, e, trust, ntrust,
+			    signers, nsigners);
+		else
+			human(argv[i], rep, quiet);
+		dexf_report_free(rep);
+	}
+	if (as_json) {
+		json_end_arr(&j);
+		json_ku64(&j, "exit_code", (uint64_t)worst);
+		json_end_obj(&j);
+		json_done(&j);
+	}
+	ec = worst;
+out:
+	free(trust);
+	free(signers);
+	return ec;
+}

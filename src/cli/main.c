@@ -1,0 +1,64 @@
+/*
+ * main.c - the dexf tool: dispatch table and global options.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const cli_cmd commands[] = {
+	{ "pack", cmd_pack, "pack files, directories or stdin into a sealed container" },
+	{ "verify", cmd_verify, "verify containers from their bytes: integrity, seal, signer trust" },
+	{ "unpack", cmd_unpack, "extract evidence, verifying every item" },
+	{ "info", cmd_info, "show case, items, digests and seal" },
+	{ "cat", cmd_cat, "write an item, or a byte range of it, to stdout" },
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: dexf COMMAND [OPTIONS] ...\n\n"
+	    "Digital evidence containers: pack, verify, unpack.\n\n"
+	    "Commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n'dexf COMMAND --help' describes a command.\n\n"
+	    "Exit codes (every command):\n"
+	    "  0  verified intact, signer trusted (or the command succeeded)\n"
+	    "  1  integrity failure: tampered or damaged data, broken seal,\n"
+	    "     invalid signature\n"
+	    "  2  usage error (bad option, missing input, existing output)\n"
+	    "  3  intact, but the signer is not established: unsigned, no\n"
+	    "     --trust/--signer given, or not trusted (0 with\n"
+	    "     --integrity-only)\n"
+	    "  4  cannot be read as a dexf container: not one, unsupported\n"
+	    "     version or algorithm, I/O error\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0 ||
+	    strcmp(argv[1], "version") == 0) {
+		printf("dexf %s (format %s)\n%s\n", dexf_version(),
+		    DEXF_FORMAT_VERSION, dexf_backends());
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "dexf: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

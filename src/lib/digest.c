@@ -1,0 +1,169 @@
+/*
+ * digest.c - digests through OpenSSL EVP.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/evp.h>
+
+#include "digest.h"
+#include "util.h"
+
+static const struct {
+	dexf_hash h;
+	const char *name;
+} hashes[DEXF_NHASH] = {
+	{ DEXF_HASH_SHA256, "sha256" },
+	{ DEXF_HASH_MD5, "md5" },
+	{ DEXF_HASH_SHA1, "sha1" },
+	{ DEXF_HASH_SHA512, "sha512" },
+	{ DEXF_HASH_SHA3_256, "sha3-256" },
+};
+
+dexf_hash
+dexf_hash_at(int i)
+{
+	return hashes[i].h;
+}
+
+const char *
+dexf_hash_name(dexf_hash h)
+{
+	for (int i = 0; i < DEXF_NHASH; i++)
+		if (hashes[i].h == h)
+			return hashes[i].name;
+	return NULL;
+}
+
+dexf_hash
+dexf_hash_from_name(const char *name)
+{
+	if (name == NULL)
+		return 0;
+	for (int i = 0; i < DEXF_NHASH; i++)
+		if (strcasecmp(hashes[i].name, name) == 0)
+			return hashes[i].h;
+	/* common spellings */
+	if (strcasecmp(name, "sha-256") == 0)
+		return DEXF_HASH_SHA256;
+	if (strcasecmp(name, "sha-1") == 0)
+		return DEXF_HASH_SHA1;
+	if (strcasecmp(name, "sha-512") == 0)
+		return DEXF_HASH_SHA512;
+	if (strcasecmp(name, "sha3_256") == 0)
+		return DEXF_HASH_SHA3_256;
+	return 0;
+}
+
+static const EVP_MD *
+md_for(dexf_hash h)
+{
+	switch (h) {
+	case DEXF_HASH_SHA256: return EVP_sha256();
+	case DEXF_HASH_MD5: return EVP_md5();
+	case DEXF_HASH_SHA1: return EVP_sha1();
+	case DEXF_HASH_SHA512: return EVP_sha512();
+	case DEXF_HASH_SHA3_256: return EVP_sha3_256();
+	}
+	return NULL;
+}
+
+int
+dexf_mdset_init(dexf_mdset *s, unsigned mask)
+{
+	memset(s, 0, sizeof(*s));
+	s->mask = mask | DEXF_HASH_SHA256;
+	for (int i = 0; i < DEXF_NHASH; i++) {
+		EVP_MD_CTX *c;
+
+		if (!(s->mask & hashes[i].h))
+			continue;
+		c = EVP_MD_CTX_new();
+		if (c == NULL || EVP_DigestInit_ex(c, md_for(hashes[i].h),
+		    NULL) != 1) {
+			EVP_MD_CTX_free(c);
+			dexf_mdset_free(s);
+			return -1;
+		}
+		s->ctx[i] = c;
+	}
+	return 0;
+}
+
+int
+dexf_mdset_update(dexf_mdset *s, const void *p, size_t n)
+{
+	for (int i = 0; i < DEXF_NHASH; i++)
+		if (s->ctx[i] != NULL &&
+		    EVP_DigestUpdate(s->ctx[i], p, n) != 1)
+			return -1;
+	return 0;
+}
+
+int
+dexf_mdset_final(dexf_mdset *s, char hex[DEXF_NHASH][DEXF_HEX_MAX])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len;
+
+	for (int i = 0; i < DEXF_NHASH; i++) {
+		hex[i][0] = '\0';
+		if (s->ctx[i] == NULL)
+			continue;
+		if (EVP_DigestFinal_ex(s->ctx[i], md, &len) != 1)
+			return -1;
+		dexf_hex(hex[i], md, len);
+	}
+	return 0;
+}
+
+void
+dexf_mdset_free(dexf_mdset *s)
+{
+	for (int i = 0; i < DEXF_NHASH; i++) {
+		EVP_MD_CTX_free(s->ctx[i]);
+		s->ctx[i] = NULL;
+	}
+}
+
+static int
+sha256_parts(unsigned char out[32], const void *a, size_t an,
+    const void *b, size_t bn, const void *c, size_t cn)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok;
+
+	ok = ctx != NULL &&
+	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
+	    (an == 0 || EVP_DigestUpdate(ctx, a, an) == 1) &&
+	    (bn == 0 || EVP_DigestUpdate(ctx, b, bn) == 1) &&
+	    (cn == 0 || EVP_DigestUpdate(ctx, c, cn) == 1) &&
+	    EVP_DigestFinal_ex(ctx, out, NULL) == 1;
+	EVP_MD_CTX_free(ctx);
+	return ok ? 0 : -1;
+}
+
+int
+dexf_sha256(unsigned char out[32], const void *p, size_t n)
+{
+	return sha256_parts(out, p, n, NULL, 0, NULL, 0);
+}
+
+int
+dexf_leaf_hash(unsigned char out[32], const void *p, size_t n)
+{
+	static const unsigned char zero = 0x00;
+
+	return sha256_parts(out, &zero, 1, p, n, NULL, 0);
+}
+
+int
+dexf_node_hash(unsigned char out[32], const unsigned char l[32],
+    const unsigned char r[32])
+{
+	static const unsigned char one = 0x01;
+
+	return sha256_parts(out, &one, 1, l, 32, r, 32);
+}

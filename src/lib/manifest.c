@@ -1,0 +1,734 @@
+/*
+ * manifest.c - manifest model, XML serialization and parsing.
+ *
+ * The writer serializes with xmlTextWriter and then parses its own output
+ * back through the hardened parser, so nothing is written that a reader
+ * would refuse.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/xmlwriter.h>
+
+#include "chunk.h"
+#include "format.h"
+#include "manifest.h"
+#include "path.h"
+#include "util.h"
+#include "xmlsafe.h"
+
+const char *const dexf_case_fields[C_N] = {
+	"number", "name", "description", "authorization"
+};
+
+static const char *const meta_keys[M_NMETA] = {
+	"exhibit", "media-type", "mtime", "mode", "link-target",
+	"source.type", "source.make", "source.model", "source.serial",
+	"source.description",
+	"acquisition.method", "acquisition.start", "acquisition.end",
+	"acquisition.tool", "acquisition.notes",
+	"unreadable",
+	"entry", "compression", "level", "chunk-size", "chunk-count",
+	"stored-size", "index-entry", "index-sha256", "merkle-root",
+};
+
+static const char *const src_tags[5] = {
+	"type", "make", "model", "serial", "description"
+};
+static const char *const acq_tags[5] = {
+	"method", "start", "end", "tool", "notes"
+};
+
+int
+dexf_meta_slot(const char *key)
+{
+	for (int i = 0; i < M_NMETA; i++)
+		if (strcmp(meta_keys[i], key) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+dexf_meta_key(int slot)
+{
+	return slot >= 0 && slot < M_NMETA ? meta_keys[slot] : NULL;
+}
+
+void
+dexf_item_clear(struct dexf_item *it)
+{
+	free(it->path);
+	for (int i = 0; i < M_NMETA; i++)
+		free(it->meta[i]);
+	for (int i = 0; i < DEXF_NHASH; i++)
+		free(it->digest[i]);
+	free(it->unreadable);
+	free(it->entry);
+	free(it->index_entry);
+	memset(it, 0, sizeof(*it));
+}
+
+void
+dexf_manifest_clear(dexf_manifest *m)
+{
+	free(m->format_version);
+	free(m->container_id);
+	free(m->created);
+	free(m->producer);
+	free(m->producer_version);
+	for (int i = 0; i < C_N; i++)
+		free(m->case_[i]);
+	for (size_t i = 0; i < m->nagents; i++) {
+		free(m->agents[i].role);
+		free(m->agents[i].name);
+		free(m->agents[i].org);
+	}
+	free(m->agents);
+	for (size_t i = 0; i < m->nitems; i++)
+		dexf_item_clear(&m->items[i]);
+	free(m->items);
+	memset(m, 0, sizeof(*m));
+}
+
+struct dexf_item *
+dexf_manifest_add_item(dexf_manifest *m)
+{
+	struct dexf_item *it;
+
+	if (m->nitems == m->cap) {
+		size_t nc = m->cap ? m->cap * 2 : 16;
+		struct dexf_item *ni = realloc(m->items, nc * sizeof(*ni));
+
+		if (ni == NULL)
+			return NULL;
+		m->items = ni;
+		m->cap = nc;
+	}
+	it = &m->items[m->nitems++];
+	memset(it, 0, sizeof(*it));
+	snprintf(it->id, sizeof(it->id), "i%zu", m->nitems);
+	return it;
+}
+
+int
+dexf_parse_ranges(const char *s, dexf_range **out, size_t *n)
+{
+	dexf_range *r = NULL;
+	size_t cnt = 0, cap = 0;
+	char *copy, *tok, *save = NULL;
+
+	*out = NULL;
+	*n = 0;
+	if (s == NULL || *s == '\0')
+		return 0;
+	if ((copy = strdup(s)) == NULL)
+		return -1;
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(tok, ':');
+		uint64_t off, len;
+
+		if (colon == NULL)
+			goto fail;
+		*colon = '\0';
+		if (dexf_parse_u64(&off, tok) != 0 ||
+		    dexf_parse_u64(&len, colon + 1) != 0 || len == 0)
+			goto fail;
+		if (cnt == cap) {
+			size_t nc = cap ? cap * 2 : 8;
+			dexf_range *nr;
+
+			if (nc > 65536)
+				goto fail;
+			nr = realloc(r, nc * sizeof(*nr));
+			if (nr == NULL)
+				goto fail;
+			r = nr;
+			cap = nc;
+		}
+		r[cnt].offset = off;
+		r[cnt].length = len;
+		cnt++;
+	}
+	free(copy);
+	*out = r;
+	*n = cnt;
+	return 0;
+fail:
+	free(copy);
+	free(r);
+	return -1;
+}
+
+/* ------------------------------------------------------------ writing */
+
+#define W(call) do { if ((call) < 0) goto fail; } while (0)
+
+static int
+w_text(xmlTextWriterPtr w, const char *tag, const char *v)
+{
+	if (v == NULL)
+		return 0;
+	return xmlTextWriterWriteElement(w, BAD_CAST tag, BAD_CAST v);
+}
+
+static int
+w_u64(xmlTextWriterPtr w, const char *tag, uint64_t v)
+{
+	return xmlTextWriterWriteFormatElement(w, BAD_CAST tag, "%llu",
+	    (unsigned long long)v);
+}
+
+static int
+any_set(char *const *v, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (v[i] != NULL)
+			return 1;
+	return 0;
+}
+
+static int
+write_item(xmlTextWriterPtr w, const struct dexf_item *it)
+{
+	static const char *const kinds[] = { "file", "symlink", "directory" };
+	char hex[65];
+
+	W(xmlTextWriterStartElement(w, BAD_CAST "item"));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "id", BAD_CAST it->id));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "kind",
+	    BAD_CAST kinds[it->kind]));
+	W(w_text(w, "path", it->path));
+	W(w_text(w, "exhibit", it->meta[M_EXHIBIT]));
+	W(w_u64(w, "size", it->size));
+	W(w_text(w, "mediaType", it->meta[M_MEDIA_TYPE]));
+	if (it->meta[M_MTIME] || it->meta[M_MODE]) {
+		W(xmlTextWriterStartElement(w, BAD_CAST "original"));
+		if (it->meta[M_MTIME])
+			W(xmlTextWriterWriteAttribute(w, BAD_CAST "mtime",
+			    BAD_CAST it->meta[M_MTIME]));
+		if (it->meta[M_MODE])
+			W(xmlTextWriterWriteAttribute(w, BAD_CAST "mode",
+			    BAD_CAST it->meta[M_MODE]));
+		W(xmlTextWriterEndElement(w));
+	}
+	W(w_text(w, "linkTarget", it->meta[M_LINK_TARGET]));
+	if (any_set(&it->meta[M_SRC_TYPE], 5)) {
+		W(xmlTextWriterStartElement(w, BAD_CAST "source"));
+		for (int i = 0; i < 5; i++)
+			W(w_text(w, src_tags[i], it->meta[M_SRC_TYPE + i]));
+		W(xmlTextWriterEndElement(w));
+	}
+	if (any_set(&it->meta[M_ACQ_METHOD], 5)) {
+		W(xmlTextWriterStartElement(w, BAD_CAST "acquisition"));
+		for (int i = 0; i < 5; i++)
+			W(w_text(w, acq_tags[i], it->meta[M_ACQ_METHOD + i]));
+		W(xmlTextWriterEndElement(w));
+	}
+	if (it->nunreadable > 0) {
+		W(xmlTextWriterStartElement(w, BAD_CAST "unreadable"));
+		for (size_t i = 0; i < it->nunreadable; i++) {
+			W(xmlTextWriterStartElement(w, BAD_CAST "range"));
+			W(xmlTextWriterWriteFormatAttribute(w, BAD_CAST "offset",
+			    "%llu", (unsigned long long)it->unreadable[i].offset));
+			W(xmlTextWriterWriteFormatAttribute(w, BAD_CAST "length",
+			    "%llu", (unsigned long long)it->unreadable[i].length));
+			W(xmlTextWriterEndElement(w));
+		}
+		W(xmlTextWriterEndElement(w));
+	}
+	if (it->kind == DEXF_ITEM_FILE) {
+		W(xmlTextWriterStartElement(w, BAD_CAST "digests"));
+		for (int i = 0; i < DEXF_NHASH; i++) {
+			if (it->digest[i] == NULL)
+				continue;
+			W(xmlTextWriterStartElement(w, BAD_CAST "digest"));
+			W(xmlTextWriterWriteAttribute(w, BAD_CAST "algorithm",
+			    BAD_CAST dexf_hash_name(dexf_hash_at(i))));
+			W(xmlTextWriterWriteString(w, BAD_CAST it->digest[i]));
+			W(xmlTextWriterEndElement(w));
+		}
+		W(xmlTextWriterEndElement(w));
+		W(xmlTextWriterStartElement(w, BAD_CAST "storage"));
+		W(xmlTextWriterWriteAttribute(w, BAD_CAST "entry",
+		    BAD_CAST it->entry));
+		W(xmlTextWriterWriteAttribute(w, BAD_CAST "compression",
+		    BAD_CAST (it->compression == 8 ? "deflate" : "store")));
+		if (it->compression == 8)
+			W(xmlTextWriterWriteFormatAttribute(w, BAD_CAST "level",
+			    "%d", it->level));
+		W(xmlTextWriterWriteFormatAttribute(w, BAD_CAST "chunkSize",
+		    "%u", it->chunk_size));
+		W(xmlTextWriterWriteFormatAttribute(w, BAD_CAST "chunkCount",
+		    "%llu", (unsigned long long)it->chunk_count));
+		W(xmlTextWriterWriteFormatAttribute(w, BAD_CAST "storedSize",
+		    "%llu", (unsigned long long)it->stored_size));
+		W(xmlTextWriterWriteAttribute(w, BAD_CAST "index",
+		    BAD_CAST it->index_entry));
+		dexf_hex(hex, it->index_sha256, 32);
+		W(xmlTextWriterWriteAttribute(w, BAD_CAST "indexSha256",
+		    BAD_CAST hex));
+		dexf_hex(hex, it->merkle_root, 32);
+		W(xmlTextWriterWriteAttribute(w, BAD_CAST "merkleRoot",
+		    BAD_CAST hex));
+		W(xmlTextWriterEndElement(w));
+	}
+	W(xmlTextWriterEndElement(w));
+	return 0;
+fail:
+	return -1;
+}
+
+int
+dexf_manifest_write(const dexf_manifest *m, unsigned char **out,
+    size_t *outlen, dexf_err *err)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+	xmlTextWriterPtr w = NULL;
+	xmlDocPtr check = NULL;
+	int rc;
+
+	*out = NULL;
+	*outlen = 0;
+	if (buf == NULL || (w = xmlNewTextWriterMemory(buf, 0)) == NULL) {
+		xmlBufferFree(buf);
+		return dexf_seterr(err, DEXF_ENOMEM, "out of memory");
+	}
+	xmlTextWriterSetIndent(w, 1);
+	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
+	W(xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL));
+	W(xmlTextWriterStartElementNS(w, NULL, BAD_CAST "manifest",
+	    BAD_CAST DEXF_NS_MANIFEST));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "formatVersion",
+	    BAD_CAST m->format_version));
+	W(w_text(w, "containerId", m->container_id));
+	W(w_text(w, "created", m->created));
+	W(xmlTextWriterStartElement(w, BAD_CAST "producer"));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST m->producer));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "version",
+	    BAD_CAST m->producer_version));
+	W(xmlTextWriterEndElement(w));
+	if (any_set(m->case_, C_N)) {
+		W(xmlTextWriterStartElement(w, BAD_CAST "case"));
+		for (int i = 0; i < C_N; i++)
+			W(w_text(w, dexf_case_fields[i], m->case_[i]));
+		W(xmlTextWriterEndElement(w));
+	}
+	if (m->nagents > 0) {
+		W(xmlTextWriterStartElement(w, BAD_CAST "agents"));
+		for (size_t i = 0; i < m->nagents; i++) {
+			W(xmlTextWriterStartElement(w, BAD_CAST "agent"));
+			W(xmlTextWriterWriteAttribute(w, BAD_CAST "role",
+			    BAD_CAST m->agents[i].role));
+			W(w_text(w, "name", m->agents[i].name));
+			W(w_text(w, "organization", m->agents[i].org));
+			W(xmlTextWriterEndElement(w));
+		}
+		W(xmlTextWriterEndElement(w));
+	}
+	W(xmlTextWriterStartElement(w, BAD_CAST "items"));
+	for (size_t i = 0; i < m->nitems; i++)
+		if (write_item(w, &m->items[i]) != 0)
+			goto fail;
+	W(xmlTextWriterEndElement(w));
+	W(xmlTextWriterEndElement(w));
+	W(xmlTextWriterEndDocument(w));
+	xmlFreeTextWriter(w);
+	w = NULL;
+	/* Read our own output back through the reader's checks. */
+	rc = dexf_xml_parse(&check, xmlBufferContent(buf),
+	    (size_t)xmlBufferLength(buf), DEXF_SCHEMA_MANIFEST,
+	    "manifest.xml (being written)", err);
+	xmlFreeDoc(check);
+	if (rc != 0) {
+		xmlBufferFree(buf);
+		return rc;
+	}
+	*outlen = (size_t)xmlBufferLength(buf);
+	*out = malloc(*outlen + 1);
+	if (*out == NULL) {
+		xmlBufferFree(buf);
+		return dexf_seterr(err, DEXF_ENOMEM, "out of memory");
+	}
+	memcpy(*out, xmlBufferContent(buf), *outlen);
+	(*out)[*outlen] = '\0';
+	xmlBufferFree(buf);
+	return 0;
+fail:
+	xmlFreeTextWriter(w);
+	xmlBufferFree(buf);
+	return dexf_seterr(err, DEXF_EINVAL,
+	    "manifest.xml: cannot serialize (invalid characters in metadata?)");
+}
+
+/* ------------------------------------------------------------ parsing */
+
+static int
+parse_u64_attr(xmlNodePtr n, const char *name, uint64_t *out)
+{
+	char *v = dexf_xml_attr(n, name);
+	int rc = dexf_parse_u64(out, v);
+
+	free(v);
+	return rc;
+}
+
+static int
+critical_extension(xmlNodePtr parent)
+{
+	xmlNodePtr ext = dexf_xml_child(parent, "extensions");
+
+	if (ext == NULL)
+		return 0;
+	for (xmlNodePtr c = ext->children; c != NULL; c = c->next) {
+		char *v;
+		int crit;
+
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		v = dexf_xml_attr(c, "critical");
+		crit = v != NULL && (strcmp(v, "true") == 0 ||
+		    strcmp(v, "1") == 0);
+		free(v);
+		if (crit)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+parse_item(struct dexf_item *it, xmlNodePtr n, size_t idx, const char *what,
+    dexf_err *err)
+{
+	char *v, expect[64];
+	xmlNodePtr c;
+	const char *why;
+
+	v = dexf_xml_attr(n, "id");
+	snprintf(expect, sizeof(expect), "i%zu", idx + 1);
+	if (v == NULL || strcmp(v, expect) != 0) {
+		free(v);
+		return dexf_seterr(err, DEXF_EFORMAT,
+		    "%s: item %zu: id must be '%s'", what, idx + 1, expect);
+	}
+	free(v);
+	v = dexf_xml_attr(n, "kind");
+	it->kind = strcmp(v, "file") == 0 ? DEXF_ITEM_FILE :
+	    strcmp(v, "symlink") == 0 ? DEXF_ITEM_SYMLINK :
+	    DEXF_ITEM_DIRECTORY;
+	free(v);
+	it->path = dexf_xml_child_text(n, "path");
+	if (it->path == NULL)
+		return dexf_seterr(err, DEXF_ENOMEM, "out of memory");
+	if ((why = dexf_path_check(it->path)) != NULL)
+		return dexf_seterr(err, DEXF_EFORMAT,
+		    "%s: item '%s': path %s", what, it->id, why);
+	v = dexf_xml_child_text(n, "size");
+	if (dexf_parse_u64(&it->size, v) != 0) {
+		free(v);
+		return dexf_seterr(err, DEXF_EFORMAT,
+		    "%s: item '%s': bad size", what, it->path);
+	}
+	free(v);
+	it->meta[M_EXHIBIT] = dexf_xml_child_text(n, "exhibit");
+	it->meta[M_MEDIA_TYPE] = dexf_xml_child_text(n, "mediaType");
+	c = dexf_xml_child(n, "original");
+	it->meta[M_MTIME] = dexf_xml_attr(c, "mtime");
+	it->meta[M_MODE] = dexf_xml_attr(c, "mode");
+	it->meta[M_LINK_TARGET] = dexf_xml_child_text(n, "linkTarget");
+	c = dexf_xml_child(n, "source");
+	for (int i = 0; c && i < 5; i++)
+		it->meta[M_SRC_TYPE + i] = dexf_xml_child_text(c, src_tags[i]);
+	c = dexf_xml_child(n, "acquisition");
+	for (int i = 0; c && i < 5; i++)
+		it->meta[M_ACQ_METHOD + i] = dexf_xml_child_text(c,
+		    acq_tags[i]);
+	c = dexf_xml_child(n, "unreadable");
+	if (c != NULL) {
+		size_t cnt = 0, cap = 0, slen = 0, scap = 0;
+		char *s = NULL;
+
+		for (xmlNodePtr r = c->children; r; r = r->next) {
+			dexf_range rg, *nr;
+			char tmp[48];
+			size_t tl;
+
+			if (r->type != XML_ELEMENT_NODE)
+				continue;
+			if (parse_u64_attr(r, "offset", &rg.offset) != 0 ||
+			    parse_u64_attr(r, "length", &rg.length) != 0 ||
+			    rg.length == 0 || rg.offset > it->size ||
+			    rg.length > it->size - rg.offset) {
+				free(s);
+				return dexf_seterr(err, DEXF_EFORMAT,
+				    "%s: item '%s': unreadable range outside "
+				    "the item", what, it->path);
+			}
+			if (cnt == cap) {
+				cap = cap ? cap * 2 : 8;
+				nr = realloc(it->unreadable, cap * sizeof(*nr));
+				if (nr == NULL) {
+					free(s);
+					return dexf_seterr(err, DEXF_ENOMEM,
+					    "out of memory");
+				}
+				it->unreadable = nr;
+			}
+			it->unreadable[cnt++] = rg;
+			it->nunreadable = cnt;
+			tl = (size_t)snprintf(tmp, sizeof(tmp), "%s%llu:%llu",
+			    cnt > 1 ? "," : "", (unsigned long long)rg.offset,
+			    (unsigned long long)rg.length);
+			if (slen + tl + 1 > scap) {
+				char *ns;
+
+				scap = (slen + tl + 1) * 2;
+				ns = realloc(s, scap);
+				if (ns == NULL) {
+					free(s);
+					return dexf_seterr(err, DEXF_ENOMEM,
+					    "out of memory");
+				}
+				s = ns;
+			}
+			memcpy(s + slen, tmp, tl + 1);
+			slen += tl;
+		}
+		it->meta[M_UNREADABLE] = s;
+	}
+	if (critical_extension(n))
+		return dexf_seterr(err, DEXF_EUNSUPPORTED,
+		    "%s: item '%s' has a critical extension this version does "
+		    "not understand", what, it->path);
+
+	c = dexf_xml_child(n, "digests");
+	if (it->kind != DEXF_ITEM_FILE) {
+		if (c != NULL || dexf_xml_child(n, "storage") != NULL)
+			return dexf_seterr(err, DEXF_EFORMAT,
+			    "%s: item '%s': only files have digests and storage",
+			    what, it->path);
+		if ((it->kind == DEXF_ITEM_SYMLINK) !=
+		    (it->meta[M_LINK_TARGET] != NULL))
+			return dexf_seterr(err, DEXF_EFORMAT,
+			    "%s: item '%s': linkTarget belongs to symlinks "
+			    "only", what, it->path);
+		return 0;
+	}
+	if (it->meta[M_LINK_TARGET] != NULL)
+		return dexf_seterr(err, DEXF_EFORMAT,
+		    "%s: item '%s': a file has no linkTarget", what, it->path);
+	for (xmlNodePtr d = c ? c->children : NULL; d; d = d->next) {
+		char *alg, *val;
+		dexf_hash h;
+		int slot = -1;
+
+		if (d->type != XML_ELEMENT_NODE)
+			continue;
+		alg = dexf_xml_attr(d, "algorithm");
+		h = dexf_hash_from_name(alg);
+		val = (char *)xmlNodeGetContent(d);
+		for (int i = 0; i < DEXF_NHASH; i++)
+			if (h && dexf_hash_at(i) == h &&
+			    strcmp(alg, dexf_hash_name(h)) == 0)
+				slot = i;
+		if (slot < 0) {
+			it->unknown_digests++;
+		} else if (it->digest[slot] != NULL) {
+			free(alg);
+			xmlFree(val);
+			return dexf_seterr(err, DEXF_EFORMAT,
+			    "%s: item '%s': digest '%s' given twice", what,
+			    it->path, dexf_hash_name(h));
+		} else {
+			static const size_t hexlen[DEXF_NHASH] = {
+				64, 32, 40, 128, 64
+			};
+
+			if (strlen(val) != hexlen[slot]) {
+				free(alg);
+				xmlFree(val);
+				return dexf_seterr(err, DEXF_EFORMAT,
+				    "%s: item '%s': %s digest has the wrong "
+				    "length", what, it->path,
+				    dexf_hash_name(h));
+			}
+			it->digest[slot] = strdup(val);
+		}
+		free(alg);
+		xmlFree(val);
+	}
+	if (it->digest[0] == NULL)
+		return dexf_seterr(err, DEXF_EFORMAT,
+		    "%s: item '%s' has no sha256 digest", what, it->path);
+	c = dexf_xml_child(n, "storage");
+	if (c == NULL)
+		return dexf_seterr(err, DEXF_EFORMAT,
+		    "%s: item '%s' has no storage element", what, it->path);
+	{
+		uint64_t cs, lvl = 0;
+		char *comp = dexf_xml_attr(c, "compression");
+		char *ix = dexf_xml_attr(c, "indexSha256");
+		char *mr = dexf_xml_attr(c, "merkleRoot");
+		char *lv = dexf_xml_attr(c, "level");
+		int bad;
+
+		it->has_storage = 1;
+		it->compression = strcmp(comp, "deflate") == 0 ? 8 : 0;
+		bad = parse_u64_attr(c, "chunkSize", &cs) != 0 ||
+		    parse_u64_attr(c, "chunkCount", &it->chunk_count) != 0 ||
+		    parse_u64_attr(c, "storedSize", &it->stored_size) != 0 ||
+		    dexf_unhex(it->index_sha256, 32, ix) != 0 ||
+		    dexf_unhex(it->merkle_root, 32, mr) != 0 ||
+		    (lv != NULL && dexf_parse_u64(&lvl, lv) != 0) ||
+		    (lv != NULL) != (it->compression == 8);
+		it->level = (int)lvl;
+		it->entry = dexf_xml_attr(c, "entry");
+		it->index_entry = dexf_xml_attr(c, "index");
+		it->meta[M_COMPRESSION] = comp;
+		it->meta[M_LEVEL] = lv;
+		it->meta[M_INDEX_SHA256] = ix;
+		it->meta[M_MERKLE_ROOT] = mr;
+		it->meta[M_ENTRY] = dexf_strdup(it->entry);
+		it->meta[M_INDEX] = dexf_strdup(it->index_entry);
+		it->meta[M_CHUNK_SIZE] = dexf_xml_attr(c, "chunkSize");
+		it->meta[M_CHUNK_COUNT] = dexf_xml_attr(c, "chunkCount");
+		it->meta[M_STORED_SIZE] = dexf_xml_attr(c, "storedSize");
+		if (bad)
+			return dexf_seterr(err, DEXF_EFORMAT,
+			    "%s: item '%s': bad storage attributes", what,
+			    it->path);
+		if (cs < DEXF_CHUNK_MIN || cs > DEXF_CHUNK_MAX || (cs & (cs - 1)))
+			return dexf_seterr(err, DEXF_EFORMAT,
+			    "%s: item '%s': chunk size %llu is not a power of "
+			    "two from 4 KiB to 64 MiB", what, it->path,
+			    (unsigned long long)cs);
+		it->chunk_size = (uint32_t)cs;
+		if (it->chunk_count != it->size / cs + (it->size % cs != 0))
+			return dexf_seterr(err, DEXF_EFORMAT,
+			    "%s: item '%s': chunk count %llu does not match size "
+			    "%llu", what, it->path,
+			    (unsigned long long)it->chunk_count,
+			    (unsigned long long)it->size);
+		snprintf(expect, sizeof(expect), "%s%s.idx", DEXF_INDEX_PREFIX,
+		    it->id);
+		if (strncmp(it->entry, DEXF_EVIDENCE_PREFIX, 9) != 0 ||
+		    strcmp(it->entry + 9, it->path) != 0 ||
+		    strcmp(it->index_entry, expect) != 0)
+			return dexf_seterr(err, DEXF_EFORMAT,
+			    "%s: item '%s': storage entry names must be "
+			    "'evidence/%s' and '%s'", what, it->path, it->path,
+			    expect);
+	}
+	return 0;
+}
+
+static int
+cmp_path(const void *a, const void *b)
+{
+	return strcmp((*(struct dexf_item *const *)a)->path,
+	    (*(struct dexf_item *const *)b)->path);
+}
+
+int
+dexf_manifest_parse(dexf_manifest *m, const unsigned char *buf, size_t len,
+    const char *what, dexf_err *err)
+{
+	xmlDocPtr doc = NULL;
+	xmlNodePtr root, n;
+	struct dexf_item **sorted = NULL;
+	size_t count = 0;
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	if ((rc = dexf_xml_parse(&doc, buf, len, DEXF_SCHEMA_MANIFEST, what,
+	    err)) != 0)
+		return rc;
+	root = xmlDocGetRootElement(doc);
+	m->format_version = dexf_xml_attr(root, "formatVersion");
+	if (sscanf(m->format_version, "%d.%d", &m->major, &m->minor) != 2) {
+		rc = dexf_seterr(err, DEXF_EFORMAT, "%s: bad formatVersion",
+		    what);
+		goto out;
+	}
+	if (critical_extension(root)) {
+		rc = dexf_seterr(err, DEXF_EUNSUPPORTED, "%s: has a critical "
+		    "extension this version does not understand", what);
+		goto out;
+	}
+	m->container_id = dexf_xml_child_text(root, "containerId");
+	m->created = dexf_xml_child_text(root, "created");
+	n = dexf_xml_child(root, "producer");
+	m->producer = dexf_xml_attr(n, "name");
+	m->producer_version = dexf_xml_attr(n, "version");
+	n = dexf_xml_child(root, "case");
+	for (int i = 0; n && i < C_N; i++)
+		m->case_[i] = dexf_xml_child_text(n, dexf_case_fields[i]);
+	n = dexf_xml_child(root, "agents");
+	for (xmlNodePtr a = n ? n->children : NULL; a; a = a->next)
+		if (a->type == XML_ELEMENT_NODE)
+			count++;
+	if (count > 0) {
+		m->agents = calloc(count, sizeof(*m->agents));
+		if (m->agents == NULL) {
+			rc = dexf_seterr(err, DEXF_ENOMEM, "out of memory");
+			goto out;
+		}
+		for (xmlNodePtr a = n->children; a; a = a->next) {
+			dexf_agent *ag;
+
+			if (a->type != XML_ELEMENT_NODE)
+				continue;
+			ag = &m->agents[m->nagents++];
+			ag->role = dexf_xml_attr(a, "role");
+			ag->name = dexf_xml_child_text(a, "name");
+			ag->org = dexf_xml_child_text(a, "organization");
+		}
+	}
+	n = dexf_xml_child(root, "items");
+	for (xmlNodePtr c = n->children; c; c = c->next) {
+		struct dexf_item *it;
+
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (m->nitems >= DEXF_MAX_ITEMS) {
+			rc = dexf_seterr(err, DEXF_EFORMAT,
+			    "%s: more than %u items", what, DEXF_MAX_ITEMS);
+			goto out;
+		}
+		if ((it = dexf_manifest_add_item(m)) == NULL) {
+			rc = dexf_seterr(err, DEXF_ENOMEM, "out of memory");
+			goto out;
+		}
+		if ((rc = parse_item(it, c, m->nitems - 1, what, err)) != 0)
+			goto out;
+	}
+	/* Paths are unique (byte comparison; see FORMAT.md on
+	 * normalization). */
+	if (m->nitems > 1) {
+		sorted = malloc(m->nitems * sizeof(*sorted));
+		if (sorted == NULL) {
+			rc = dexf_seterr(err, DEXF_ENOMEM, "out of memory");
+			goto out;
+		}
+		for (size_t i = 0; i < m->nitems; i++)
+			sorted[i] = &m->items[i];
+		qsort(sorted, m->nitems, sizeof(*sorted), cmp_path);
+		for (size_t i = 1; i < m->nitems; i++)
+			if (strcmp(sorted[i - 1]->path, sorted[i]->path) == 0) {
+				rc = dexf_seterr(err, DEXF_EFORMAT,
+				    "%s: duplicate item path '%s'", what,
+				    sorted[i]->path);
+				goto out;
+			}
+	}
+	rc = 0;
+out:
+	free(sorted);
+	xmlFreeDoc(doc);
+	if (rc != 0)
+		dexf_manifest_clear(m);
+	return rc;
+}

@@ -1,0 +1,22 @@
+/*
+ * merkle.h - RFC 9162 Merkle tree hash computed incrementally from leaf
+ * hashes, in O(log n) memory.
+ */
+#ifndef DEXF_MERKLE_H
+#define DEXF_MERKLE_H
+
+#include <stdint.h>
+
+typedef struct dexf_merkle {
+	unsigned char h[64][32];  /* roots of perfect subtrees, left to right */
+	unsigned height[64];
+	int depth;
+	uint64_t leaves;
+} dexf_merkle;
+
+void dexf_merkle_init(dexf_merkle *m);
+int dexf_merkle_add(dexf_merkle *m, const unsigned char leaf[32]);
+/* MTH of the leaves added so far (SHA-256("") when none). */
+int dexf_merkle_root(const dexf_merkle *m, unsigned char out[32]);
+
+#endif

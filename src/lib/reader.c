@@ -1,0 +1,687 @@
+/*
+ * reader.c - opening containers and reading evidence.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "format.h"
+#include "merkle.h"
+#include "reader_int.h"
+#include "util.h"
+
+int
+dexf_reader_new(dexf_reader **out)
+{
+	dexf_reader *r;
+
+	if (out == NULL)
+		return DEXF_EINVAL;
+	*out = NULL;
+	r = calloc(1, sizeof(*r));
+	if (r == NULL)
+		return DEXF_ENOMEM;
+	r->fd = -1;
+	*out = r;
+	return 0;
+}
+
+void
+dexf_reader_free(dexf_reader *r)
+{
+	if (r == NULL)
+		return;
+	if (r->zip_open)
+		dexf_zipr_close(&r->z);
+	if (r->fd >= 0)
+		close(r->fd);
+	dexf_manifest_clear(&r->m);
+	dexf_record_clear(&r->seal);
+	free(r->manifest_buf);
+	free(r->seal_buf);
+	free(r->sig_buf);
+	free(r->index_ok);
+	dexf_codec_free(r->codec);
+	free(r->cbuf);
+	free(r->pbuf);
+	free(r->path);
+	free(r);
+}
+
+const char *
+dexf_reader_errmsg(const dexf_reader *r)
+{
+	return r ? dexf_errstr(&r->err) : "no reader";
+}
+
+int
+dexf_reader_open_zip(dexf_reader *r, const char *path)
+{
+	const dexf_zipr_entry *mt;
+	unsigned char *buf = NULL;
+	size_t len;
+	int rc;
+
+	if (r->fd >= 0)
+		return dexf_seterr(&r->err, DEXF_EINVAL,
+		    "reader is already open");
+	if ((r->path = strdup(path)) == NULL)
+		return dexf_seterr(&r->err, DEXF_ENOMEM, "out of memory");
+	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0)
+		return dexf_seterr_sys(&r->err, errno == ENOENT ?
+		    DEXF_ENOTFOUND : DEXF_EIO, errno, "%s", path);
+	if ((rc = dexf_zipr_open(&r->z, r->fd, r->path, &r->err)) != 0)
+		return rc;
+	r->zip_open = 1;
+	mt = dexf_zipr_find(&r->z, DEXF_ENTRY_MIMETYPE);
+	if (mt == NULL || mt->method != 0 || mt->flags != 0 ||
+	    mt->data_off != 38)
+		return dexf_seterr(&r->err, DEXF_EFORMAT,
+		    "%s: 'mimetype' must be the first entry, stored, without "
+		    "extra field", path);
+	if ((rc = dexf_zipr_slurp(&r->z, mt, 256, &buf, &len)) != 0)
+		return rc == DEXF_EINTEGRITY ? dexf_seterr(&r->err,
+		    DEXF_EFORMAT, "%s: 'mimetype' is damaged", path) : rc;
+	if (len != strlen(DEXF_MEDIA_TYPE) ||
+	    memcmp(buf, DEXF_MEDIA_TYPE, len) != 0) {
+		free(buf);
+		return dexf_seterr(&r->err, DEXF_EFORMAT,
+		    "%s: not a dexf container (media type is not %s)", path,
+		    DEXF_MEDIA_TYPE);
+	}
+	free(buf);
+	return 0;
+}
+
+int
+dexf_reader_load_seal(dexf_reader *r)
+{
+	const dexf_zipr_entry *e, *s;
+	int rc;
+
+	e = dexf_zipr_find(&r->z, DEXF_ENTRY_SEAL);
+	if (e == NULL)
+		return dexf_seterr(&r->err, DEXF_ENOTFOUND,
+		    "%s: no seal record (%s)", r->path, DEXF_ENTRY_SEAL);
+	if ((rc = dexf_zipr_slurp(&r->z, e, DEXF_MAX_RECORD, &r->seal_buf,
+	    &r->seal_len)) != 0)
+		return rc;
+	s = dexf_zipr_find(&r->z, DEXF_ENTRY_SEAL_SIG);
+	if (s != NULL && (rc = dexf_zipr_slurp(&r->z, s, DEXF_MAX_SIGNATURE,
+	    &r->sig_buf, &r->sig_len)) != 0)
+		return rc;
+	if ((rc = dexf_record_parse(&r->seal, r->seal_buf, r->seal_len,
+	    DEXF_ENTRY_SEAL, &r->err)) != 0)
+		return rc;
+	r->have_seal = 1;
+	if (r->seal.sequence != 0 || strcmp(r->seal.kind, "seal") != 0 ||
+	    !r->seal.has_manifest || r->seal.has_previous ||
+	    strcmp(r->seal.manifest_entry, DEXF_ENTRY_MANIFEST) != 0)
+		return dexf_seterr(&r->err, DEXF_EFORMAT,
+		    "%s: record 0 must be a seal binding %s", DEXF_ENTRY_SEAL,
+		    DEXF_ENTRY_MANIFEST);
+	return 0;
+}
+
+int
+dexf_reader_load_manifest(dexf_reader *r)
+{
+	const dexf_zipr_entry *e;
+	int rc;
+
+	e = dexf_zipr_find(&r->z, DEXF_ENTRY_MANIFEST);
+	if (e == NULL)
+		return dexf_seterr(&r->err, DEXF_EFORMAT, "%s: no manifest (%s)",
+		    r->path, DEXF_ENTRY_MANIFEST);
+	if ((rc = dexf_zipr_slurp(&r->z, e, DEXF_MAX_MANIFEST,
+	    &r->manifest_buf, &r->manifest_len)) != 0)
+		return rc;
+	if ((rc = dexf_manifest_parse(&r->m, r->manifest_buf, r->manifest_len,
+	    DEXF_ENTRY_MANIFEST, &r->err)) != 0)
+		return rc;
+	r->have_manifest = 1;
+	r->index_ok = calloc(r->m.nitems ? r->m.nitems : 1, 1);
+	if (r->index_ok == NULL)
+		return dexf_seterr(&r->err, DEXF_ENOMEM, "out of memory");
+	return 0;
+}
+
+int
+dexf_reader_open(dexf_reader *r, const char *path)
+{
+	unsigned char md[32];
+	int rc;
+
+	if (r == NULL || path == NULL)
+		return DEXF_EINVAL;
+	if ((rc = dexf_reader_open_zip(r, path)) != 0)
+		return rc;
+	if ((rc = dexf_reader_load_seal(r)) != 0)
+		return rc == DEXF_ENOTFOUND ? DEXF_EFORMAT : rc;
+	if ((rc = dexf_reader_load_manifest(r)) != 0)
+		return rc;
+	/* Reads return only bytes that chain to the seal record: the
+	 * manifest must be the one it binds (signatures are verify's job). */
+	dexf_sha256(md, r->manifest_buf, r->manifest_len);
+	if (memcmp(md, r->seal.manifest_sha256, 32) != 0 ||
+	    r->seal.manifest_size != r->manifest_len)
+		return dexf_seterr(&r->err, DEXF_EINTEGRITY,
+		    "%s: manifest does not match the digest in the seal record",
+		    path);
+	if (strcmp(r->seal.container_id, r->m.container_id) != 0)
+		return dexf_seterr(&r->err, DEXF_EINTEGRITY,
+		    "%s: seal record belongs to container %s, manifest to %s",
+		    path, r->seal.container_id, r->m.container_id);
+	return 0;
+}
+
+const char *
+dexf_reader_get(const dexf_reader *r, const char *key)
+{
+	if (r == NULL || key == NULL || !r->have_manifest)
+		return NULL;
+	if (strcmp(key, "format-version") == 0)
+		return r->m.format_version;
+	if (strcmp(key, "container-id") == 0)
+		return r->m.container_id;
+	if (strcmp(key, "created") == 0)
+		return r->m.created;
+	if (strcmp(key, "producer") == 0)
+		return r->m.producer;
+	if (strcmp(key, "producer-version") == 0)
+		return r->m.producer_version;
+	if (strncmp(key, "case.", 5) == 0)
+		for (int i = 0; i < C_N; i++)
+			if (strcmp(key + 5, dexf_case_fields[i]) == 0)
+				return r->m.case_[i];
+	if (r->have_seal) {
+		if (strcmp(key, "sealed-at") == 0)
+			return r->seal.time;
+		if (strcmp(key, "sealed-by") == 0)
+			return r->seal.agent_name;
+		if (strcmp(key, "sealed-by-organization") == 0)
+			return r->seal.agent_org;
+	}
+	if (strcmp(key, "signed") == 0)
+		return r->sig_buf ? "yes" : "no";
+	return NULL;
+}
+
+size_t
+dexf_reader_agent_count(const dexf_reader *r)
+{
+	return r && r->have_manifest ? r->m.nagents : 0;
+}
+
+int
+dexf_reader_agent(const dexf_reader *r, size_t i, const char **role,
+    const char **name, const char **org)
+{
+	if (r == NULL || !r->have_manifest || i >= r->m.nagents)
+		return DEXF_ENOTFOUND;
+	if (role)
+		*role = r->m.agents[i].role;
+	if (name)
+		*name = r->m.agents[i].name;
+	if (org)
+		*org = r->m.agents[i].org;
+	return 0;
+}
+
+size_t
+dexf_reader_item_count(const dexf_reader *r)
+{
+	return r && r->have_manifest ? r->m.nitems : 0;
+}
+
+const dexf_item *
+dexf_reader_item(const dexf_reader *r, size_t i)
+{
+	if (r == NULL || !r->have_manifest || i >= r->m.nitems)
+		return NULL;
+	return &r->m.items[i];
+}
+
+int
+dexf_reader_find(const dexf_item **out, const dexf_reader *r,
+    const char *key)
+{
+	*out = NULL;
+	if (r == NULL || key == NULL || !r->have_manifest)
+		return DEXF_EINVAL;
+	for (size_t i = 0; i < r->m.nitems; i++)
+		if (strcmp(r->m.items[i].path, key) == 0) {
+			*out = &r->m.items[i];
+			return 0;
+		}
+	for (size_t i = 0; i < r->m.nitems; i++)
+		if (strcmp(r->m.items[i].id, key) == 0) {
+			*out = &r->m.items[i];
+			return 0;
+		}
+	return DEXF_ENOTFOUND;
+}
+
+const char *
+dexf_item_id(const dexf_item *it)
+{
+	return it ? it->id : NULL;
+}
+
+const char *
+dexf_item_path(const dexf_item *it)
+{
+	return it ? it->path : NULL;
+}
+
+dexf_item_kind
+dexf_item_kind_of(const dexf_item *it)
+{
+	return it ? it->kind : DEXF_ITEM_FILE;
+}
+
+uint64_t
+dexf_item_size(const dexf_item *it)
+{
+	return it ? it->size : 0;
+}
+
+const char *
+dexf_item_digest(const dexf_item *it, dexf_hash h)
+{
+	if (it == NULL)
+		return NULL;
+	for (int i = 0; i < DEXF_NHASH; i++)
+		if (dexf_hash_at(i) == h)
+			return it->digest[i];
+	return NULL;
+}
+
+const char *
+dexf_item_get(const dexf_item *it, const char *key)
+{
+	int slot;
+
+	if (it == NULL || key == NULL)
+		return NULL;
+	slot = dexf_meta_slot(key);
+	return slot >= 0 ? it->meta[slot] : NULL;
+}
+
+/* ------------------------------------------------------------ data */
+
+static int
+ensure_buffers(dexf_reader *r, uint32_t chunk_size)
+{
+	if (r->codec == NULL && dexf_codec_new(&r->codec, 6) != 0)
+		return dexf_seterr(&r->err, DEXF_ENOMEM, "out of memory");
+	if (r->buf_chunk >= chunk_size)
+		return 0;
+	free(r->cbuf);
+	free(r->pbuf);
+	r->cbuf = malloc(dexf_chunk_stored_max(chunk_size));
+	r->pbuf = malloc(chunk_size);
+	r->buf_chunk = 0;
+	r->cache_item = NULL;
+	if (r->cbuf == NULL || r->pbuf == NULL)
+		return dexf_seterr(&r->err, DEXF_ENOMEM, "out of memory");
+	r->buf_chunk = chunk_size;
+	return 0;
+}
+
+int
+dexf_reader_item_entries(dexf_reader *r, const struct dexf_item *it,
+    const dexf_zipr_entry **data, const dexf_zipr_entry **index,
+    dexf_idx_header *h)
+{
+	unsigned char hdr[DEXF_IDX_HEADER];
+	const dexf_zipr_entry *d, *x;
+	int rc;
+
+	if (it->kind != DEXF_ITEM_FILE || !it->has_storage)
+		return dexf_seterr(&r->err, DEXF_EINVAL,
+		    "item '%s' is not a file", it->path);
+	d = dexf_zipr_find(&r->z, it->entry);
+	x = dexf_zipr_find(&r->z, it->index_entry);
+	if (d == NULL)
+		return dexf_seterr(&r->err, DEXF_EINTEGRITY,
+		    "item '%s': evidence entry '%s' is missing", it->path,
+		    it->entry);
+	if (x == NULL)
+		return dexf_seterr(&r->err, DEXF_EINTEGRITY,
+		    "item '%s': chunk index '%s' is missing", it->path,
+		    it->index_entry);
+	if (x->method != 0 || x->csize < DEXF_IDX_HEADER)
+		return dexf_seterr(&r->err, DEXF_EFORMAT,
+		    "%s: chunk index must be stored and at least 64 bytes",
+		    it->index_entry);
+	if ((rc = dexf_zipr_pread(&r->z, x, 0, hdr, sizeof(hdr))) != 0)
+		return rc;
+	if ((rc = dexf_idx_header_decode(h, hdr, x->csize, it->index_entry,
+	    &r->err)) != 0)
+		return rc;
+	if (h->chunk_size != it->chunk_size || h->item_size != it->size ||
+	    h->chunk_count != it->chunk_count ||
+	    h->compression != it->compression ||
+	    h->data_size != it->stored_size)
+		return dexf_seterr(&r->err, DEXF_EINTEGRITY,
+		    "%s: header disagrees with the manifest for item '%s'",
+		    it->index_entry, it->path);
+	if (d->method != it->compression || d->csize != it->stored_size ||
+	    d->usize != it->size)
+		return dexf_seterr(&r->err, DEXF_EINTEGRITY,
+		    "item '%s': entry '%s' has size %llu/%llu, manifest says "
+		    "%llu/%llu", it->path, it->entry,
+		    (unsigned long long)d->usize, (unsigned long long)d->csize,
+		    (unsigned long long)it->size,
+		    (unsigned long long)it->stored_size);
+	*data = d;
+	*index = x;
+	return 0;
+}
+
+/* Check the index file's SHA-256 against the manifest once per item. */
+static int
+check_index_digest(dexf_reader *r, const struct dexf_item *it,
+    const dexf_zipr_entry *x)
+{
+	size_t idx = (size_t)(it - r->m.items);
+	unsigned char buf[65536], md[32];
+	char hex[DEXF_NHASH][DEXF_HEX_MAX];
+	dexf_mdset s;
+	uint64_t off = 0;
+	int rc = 0;
+
+	if (r->index_ok[idx])
+		return 0;
+	if (dexf_mdset_init(&s, DEXF_HASH_SHA256) != 0)
+		return dexf_seterr(&r->err, DEXF_ENOMEM, "out of memory");
+	while (off < x->csize) {
+		size_t n = x->csize - off < sizeof(buf) ?
+		    (size_t)(x->csize - off) : sizeof(buf);
+
+		if ((rc = dexf_zipr_pread(&r->z, x, off, buf, n)) != 0)
+			goto out;
+		dexf_mdset_update(&s, buf, n);
+		off += n;
+	}
+	dexf_mdset_final(&s, hex);
+	dexf_unhex(md, 32, hex[0]);
+	if (memcmp(md, it->index_sha256, 32) != 0) {
+		rc = dexf_seterr(&r->err, DEXF_EINTEGRITY,
+		    "%s: chunk index of item '%s' does not match its digest in "
+		    "the manifest", it->index_entry, it->path);
+		goto out;
+	}
+	r->index_ok[idx] = 1;
+out:
+	dexf_mdset_free(&s);
+	return rc;
+}
+
+/* Read chunk i's index entry and stored bytes into r->cbuf, checking the
+ * entry against the layout rules; *plain is its plaintext length. */
+static int
+load_chunk(dexf_reader *r, const struct dexf_item *it,
+    const dexf_zipr_entry *d, const dexf_zipr_entry *x,
+    const dexf_idx_header *h, uint64_t i, uint64_t expect_off,
+    dexf_idx_entry *ie, uint64_t *plain)
+{
+	unsigned char rec[DEXF_IDX_ENTRY];
+	uint64_t limit = h->compression == 8 ? h->data_size - 2 : h->data_size;
+	int rc;
+
+	if ((rc = dexf_zipr_pread(&r->z, x, DEXF_IDX_HEADER +
+	    i * DEXF_IDX_ENTRY, rec, sizeof(rec))) != 0)
+		return rc;
+	dexf_idx_entry_decode(ie, rec);
+	*plain = dexf_idx_chunk_plain(h, i);
+	/* The index may lie: bound every length by the layout rules and by
+	 * the entry before reading. */
+	if ((expect_off != UINT64_MAX && ie->offset != expect_off) ||
+	    ie->length == 0 ||
+	    ie->length > dexf_chunk_stored_max(h->chunk_size) ||
+	    (h->compression == 0 && ie->length != *plain) ||
+	    ie->offset > limit || ie->length > limit - ie->offset)
+		return dexf_seterr(&r->err, DEXF_EINTEGRITY,
+		    "%s: entry for chunk %llu of item '%s' is inconsistent "
+		    "(offset %llu, length %u)", it->index_entry,
+		    (unsigned long long)i, it->path,
+		    (unsigned long long)ie->offset, ie->length);
+	return dexf_zipr_pread(&r->z, d, ie->offset, r->cbuf, ie->length);
+}
+
+static int
+decode_chunk(dexf_reader *r, const dexf_idx_header *h,
+    const dexf_idx_entry *ie, uint64_t plain, const char **why)
+{
+	unsigned char leaf[32];
+
+	if (h->compression == 8) {
+		if (dexf_chunk_inflate(r->codec, r->cbuf, ie->length, r->pbuf,
+		    (size_t)plain) != 0) {
+			*why = "does not decompress";
+			return DEXF_EINTEGRITY;
+		}
+	} else {
+		memcpy(r->pbuf, r->cbuf, (size_t)plain);
+	}
+	dexf_leaf_hash(leaf, r->pbuf, (size_t)plain);
+	if (memcmp(leaf, ie->leaf, 32) != 0) {
+		*why = "does not match its digest";
+		return DEXF_EINTEGRITY;
+	}
+	return 0;
+}
+
+static int
+chunk_error(dexf_reader *r, const struct dexf_item *it, uint64_t i,
+    const char *why)
+{
+	uint64_t a = i * it->chunk_size;
+	uint64_t b = a + it->chunk_size;
+
+	if (b > it->size)
+		b = it->size;
+	return dexf_seterr(&r->err, DEXF_EINTEGRITY,
+	    "item '%s': chunk %llu (bytes %llu-%llu) %s", it->path,
+	    (unsigned long long)i, (unsigned long long)a,
+	    (unsigned long long)(b - 1), why);
+}
+
+int
+dexf_reader_read(dexf_reader *r, const dexf_item *it, uint64_t offset,
+    void *buf, size_t len, size_t *nread)
+{
+	const dexf_zipr_entry *d, *x;
+	dexf_idx_header h;
+	unsigned char *out = buf;
+	size_t got = 0;
+	int rc;
+
+	if (nread)
+		*nread = 0;
+	if (r == NULL || it == NULL || (buf == NULL && len > 0))
+		return DEXF_EINVAL;
+	if (!r->have_manifest)
+		return dexf_seterr(&r->err, DEXF_EINVAL, "reader is not open");
+	if ((rc = dexf_reader_item_entries(r, it, &d, &x, &h)) != 0 ||
+	    (rc = check_index_digest(r, it, x)) != 0 ||
+	    (rc = ensure_buffers(r, h.chunk_size)) != 0)
+		return rc;
+	if (offset >= it->size)
+		return 0;
+	if (len > it->size - offset)
+		len = (size_t)(it->size - offset);
+	while (got < len) {
+		uint64_t pos = offset + got;
+		uint64_t ci = pos / h.chunk_size, plain;
+		size_t in_chunk = (size_t)(pos % h.chunk_size), n;
+
+		if (!(r->cache_item == it && r->cache_chunk == ci)) {
+			dexf_idx_entry ie;
+			const char *why = NULL;
+
+			r->cache_item = NULL;
+			if ((rc = load_chunk(r, it, d, x, &h, ci, UINT64_MAX,
+			    &ie, &plain)) != 0)
+				return rc;
+			if (decode_chunk(r, &h, &ie, plain, &why) != 0)
+				return chunk_error(r, it, ci, why);
+			r->cache_item = it;
+			r->cache_chunk = ci;
+			r->cache_len = (size_t)plain;
+		}
+		n = r->cache_len - in_chunk;
+		if (n > len - got)
+			n = len - got;
+		memcpy(out + got, r->pbuf + in_chunk, n);
+		got += n;
+	}
+	if (nread)
+		*nread = got;
+	return 0;
+}
+
+int
+dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
+{
+	const dexf_zipr_entry *d, *x;
+	dexf_idx_header h;
+	dexf_mdset md;
+	dexf_merkle mk;
+	uint64_t expect = 0;
+	int rc, first_rc = 0;
+
+	s->bad = s->chunks_checked = s->bytes = 0;
+	s->crc = 0;
+	s->trailer_bad = 0;
+	if ((rc = dexf_reader_item_entries(r, it, &d, &x, &h)) != 0 ||
+	    (rc = check_index_digest(r, it, x)) != 0 ||
+	    (rc = ensure_buffers(r, h.chunk_size)) != 0)
+		return rc;
+	if (dexf_mdset_init(&md, s->hashes) != 0)
+		return dexf_seterr(&r->err, DEXF_ENOMEM, "out of memory");
+	dexf_merkle_init(&mk);
+	r->cache_item = NULL;
+	for (uint64_t i = 0; i < h.chunk_count; i++) {
+		dexf_idx_entry ie;
+		uint64_t plain;
+		const char *why = NULL;
+		unsigned char leaf[32];
+
+		if ((rc = load_chunk(r, it, d, x, &h, i, expect, &ie,
+		    &plain)) != 0)
+			goto out; /* cannot locate later chunks either */
+		expect = ie.offset + ie.length;
+		rc = decode_chunk(r, &h, &ie, plain, &why);
+		s->chunks_checked++;
+		if (rc != 0) {
+			s->bad++;
+			if (!s->keep_going) {
+				rc = chunk_error(r, it, i, why);
+				goto out;
+			}
+			chunk_error(r, it, i, why);
+			if (first_rc == 0)
+				first_rc = DEXF_EINTEGRITY;
+			if (s->bad_chunk)
+				s->bad_chunk(s->ctx, i, why);
+			/* Unknown bytes: the recomputed digests can only
+			 * mismatch now, which is the truth. */
+			memset(r->pbuf, 0, (size_t)plain);
+		}
+		dexf_leaf_hash(leaf, r->pbuf, (size_t)plain);
+		dexf_merkle_add(&mk, leaf);
+		dexf_mdset_update(&md, r->pbuf, (size_t)plain);
+		s->crc = (uint32_t)crc32_z(s->crc, r->pbuf, (size_t)plain);
+		s->bytes += plain;
+		if (s->out_fd >= 0 &&
+		    dexf_write_full(s->out_fd, r->pbuf, (size_t)plain) != 0) {
+			rc = dexf_seterr_sys(&r->err, DEXF_EIO, errno,
+			    "writing item '%s'", it->path);
+			goto out;
+		}
+		if (s->done != NULL) {
+			*s->done += plain;
+			if (s->progress && s->progress(*s->done, s->total,
+			    s->payload) != 0) {
+				rc = dexf_seterr(&r->err, DEXF_ECANCELED,
+				    "canceled");
+				goto out;
+			}
+		}
+	}
+	if (h.compression == 8) {
+		unsigned char t[2];
+
+		if (expect + 2 != h.data_size) {
+			rc = dexf_seterr(&r->err, DEXF_EINTEGRITY,
+			    "item '%s': chunks do not end where the stream "
+			    "trailer belongs", it->path);
+			goto out;
+		}
+		if ((rc = dexf_zipr_pread(&r->z, d, expect, t, 2)) != 0)
+			goto out;
+		if (memcmp(t, dexf_deflate_trailer, 2) != 0) {
+			s->trailer_bad = 1;
+			if (first_rc == 0)
+				first_rc = dexf_seterr(&r->err, DEXF_EINTEGRITY,
+				    "item '%s': deflate stream trailer is "
+				    "damaged", it->path);
+		}
+	} else if (expect != h.data_size) {
+		rc = dexf_seterr(&r->err, DEXF_EINTEGRITY,
+		    "item '%s': chunks do not fill the entry", it->path);
+		goto out;
+	}
+	dexf_mdset_final(&md, s->hex);
+	dexf_merkle_root(&mk, s->merkle);
+	rc = first_rc;
+out:
+	dexf_mdset_free(&md);
+	r->cache_item = NULL;
+	return rc;
+}
+
+int
+dexf_reader_extract(dexf_reader *r, const dexf_item *it, int fd,
+    dexf_progress_cb cb, void *payload)
+{
+	dexf_scan s;
+	uint64_t done = 0;
+	unsigned char md[32];
+	int rc;
+
+	if (r == NULL || it == NULL || fd < 0)
+		return DEXF_EINVAL;
+	if (!r->have_manifest)
+		return dexf_seterr(&r->err, DEXF_EINVAL, "reader is not open");
+	memset(&s, 0, sizeof(s));
+	s.out_fd = fd;
+	s.hashes = DEXF_HASH_SHA256;
+	s.progress = cb;
+	s.payload = payload;
+	s.done = &done;
+	s.total = it->size;
+	if ((rc = dexf_reader_scan(r, it, &s)) != 0)
+		return rc;
+	if (strcmp(s.hex[0], it->digest[0]) != 0)
+		return dexf_seterr(&r->err, DEXF_EINTEGRITY,
+		    "item '%s': sha256 of the extracted data does not match the "
+		    "manifest", it->path);
+	if (memcmp(s.merkle, it->merkle_root, 32) != 0)
+		return dexf_seterr(&r->err, DEXF_EINTEGRITY,
+		    "item '%s': Merkle root does not match the manifest",
+		    it->path);
+	(void)md;
+	return 0;
+}

@@ -1,0 +1,85 @@
+/*
+ * reader_int.h - reader internals shared with the verifier.
+ */
+#ifndef DEXF_READER_INT_H
+#define DEXF_READER_INT_H
+
+#include "dexf/reader.h"
+#include "chunk.h"
+#include "digest.h"
+#include "error.h"
+#include "index.h"
+#include "manifest.h"
+#include "record.h"
+#include "zipr.h"
+
+struct dexf_reader {
+	dexf_err err;
+	char *path;
+	int fd;
+	int zip_open;
+	dexf_zipr z;
+	int have_manifest;
+	dexf_manifest m;
+	unsigned char *manifest_buf;
+	size_t manifest_len;
+	int have_seal;
+	dexf_record seal;
+	unsigned char *seal_buf;
+	size_t seal_len;
+	unsigned char *sig_buf;  /* NULL when unsigned */
+	size_t sig_len;
+	unsigned char *index_ok; /* per item: index digest checked */
+	dexf_codec *codec;
+	unsigned char *cbuf, *pbuf;
+	uint32_t buf_chunk;
+	/* one-chunk cache for sequential small reads */
+	const struct dexf_item *cache_item;
+	uint64_t cache_chunk;
+	size_t cache_len;
+};
+
+/* Stage 1: file and ZIP structure, mimetype. */
+int dexf_reader_open_zip(dexf_reader *r, const char *path);
+/* Stage 2: seal record and signature bytes (not checked).  A missing seal
+ * is DEXF_ENOTFOUND. */
+int dexf_reader_load_seal(dexf_reader *r);
+/* Stage 3: manifest bytes and model. */
+int dexf_reader_load_manifest(dexf_reader *r);
+
+/* Locate and check an item's evidence and index entries against the
+ * manifest (sizes, header fields).  DEXF_EFORMAT/EINTEGRITY on mismatch. */
+int dexf_reader_item_entries(dexf_reader *r, const struct dexf_item *it,
+	const dexf_zipr_entry **data, const dexf_zipr_entry **index,
+	dexf_idx_header *h);
+
+typedef struct dexf_scan {
+	int out_fd;                 /* write plaintext here, or -1 */
+	int keep_going;             /* continue after a bad chunk */
+	unsigned hashes;            /* linear digests to compute */
+	dexf_progress_cb progress;
+	void *payload;
+	uint64_t *done, total;      /* shared progress counter */
+	/* called for each bad chunk (keep_going) */
+	void (*bad_chunk)(void *ctx, uint64_t chunk, const char *why);
+	void *ctx;
+	/* results */
+	char hex[DEXF_NHASH][DEXF_HEX_MAX];
+	unsigned char merkle[32];
+	uint32_t crc;
+	uint64_t bad, chunks_checked, bytes;
+	int trailer_bad;
+} dexf_scan;
+
+/*
+ * Read every chunk of a file item in order: decode, leaf hash against the
+ * index, linear digests, CRC-32 and Merkle root recomputed from the data.
+ * Returns 0 when every chunk matched its index entry (the caller compares
+ * the digests with the manifest), DEXF_EINTEGRITY on a bad chunk (first
+ * one only unless keep_going), DEXF_EFORMAT for index damage that prevents
+ * reading on, DEXF_EIO, DEXF_ECANCELED.
+ */
+int dexf_reader_scan(dexf_reader *r, const struct dexf_item *it,
+	dexf_scan *s);
+
+#endif

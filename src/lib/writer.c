@@ -1,0 +1,1291 @@
+/*
+ * writer.c - packing evidence into a container.
+ *
+ * Evidence is streamed chunk by chunk: read, digest (linear set, CRC-32,
+ * Merkle leaf), compress, write.  Memory is a few chunk buffers whatever
+ * the input size; chunk index entries go to an unlinked scratch file and
+ * are copied into the container at the end.  The per-chunk work is a pure
+ * function of the chunk (chunk.c), so it can move to worker threads
+ * without changing the format.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "dexf/writer.h"
+#include "dexf/version.h"
+#include "chunk.h"
+#include "cms.h"
+#include "digest.h"
+#include "format.h"
+#include "index.h"
+#include "manifest.h"
+#include "merkle.h"
+#include "path.h"
+#include "record.h"
+#include "util.h"
+#include "zipw.h"
+
+#define MAX_TREE_DEPTH 256
+
+typedef struct pending_meta {
+	char *path, *key, *value;
+} pending_meta;
+
+/* Open-addressing set of item paths -> item index + 1. */
+typedef struct pathset {
+	size_t *slot;
+	size_t cap, n;
+} pathset;
+
+struct dexf_writer {
+	dexf_err err;
+	uint32_t chunk_size;
+	int compression;          /* 0 store, 8 deflate */
+	int level;
+	unsigned hashes;
+	dexf_manifest m;
+	pending_meta *meta;
+	size_t nmeta, capmeta;
+	char *key_path, *cert_path, *chain_path, *passphrase;
+	dexf_signer *signer;
+	dexf_progress_cb progress;
+	void *progress_payload;
+	dexf_warning_cb warning;
+	void *warning_payload;
+	uint64_t total, done;
+	char *path, *tmp_path;
+	int fd, idx_fd;
+	uint64_t idx_pos;
+	uint64_t *idx_start;      /* per item: offset in scratch index file */
+	dexf_zipw zw;
+	int opened, finished, failed, overwrite;
+	time_t created;
+	dexf_codec *codec;
+	unsigned char *inbuf, *outbuf;
+	pathset paths;
+};
+
+/* ------------------------------------------------------------ path set */
+
+static uint64_t
+fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static int
+pathset_find(const pathset *ps, const dexf_manifest *m, const char *p,
+    size_t *pos)
+{
+	size_t i;
+
+	if (ps->cap == 0)
+		return -1;
+	i = (size_t)fnv1a(p) & (ps->cap - 1);
+	while (ps->slot[i] != 0) {
+		if (strcmp(m->items[ps->slot[i] - 1].path, p) == 0) {
+			*pos = i;
+			return (int)1;
+		}
+		i = (i + 1) & (ps->cap - 1);
+	}
+	*pos = i;
+	return 0;
+}
+
+static int
+pathset_add(pathset *ps, const dexf_manifest *m, size_t item)
+{
+	size_t pos;
+
+	if ((ps->n + 1) * 2 > ps->cap) {
+		size_t nc = ps->cap ? ps->cap * 2 : 64;
+		size_t *ns = calloc(nc, sizeof(size_t));
+		pathset np = { ns, nc, 0 };
+
+		if (ns == NULL)
+			return -1;
+		for (size_t i = 0; i < ps->cap; i++)
+			if (ps->slot[i] != 0) {
+				pathset_find(&np, m,
+				    m->items[ps->slot[i] - 1].path, &pos);
+				ns[pos] = ps->slot[i];
+			}
+		free(ps->slot);
+		ps->slot = ns;
+		ps->cap = nc;
+	}
+	pathset_find(ps, m, m->items[item].path, &pos);
+	ps->slot[pos] = item + 1;
+	ps->n++;
+	return 0;
+}
+
+/* ------------------------------------------------------------ settings */
+
+int
+dexf_writer_new(dexf_writer **out)
+{
+	dexf_writer *w;
+
+	if (out == NULL)
+		return DEXF_EINVAL;
+	*out = NULL;
+	w = calloc(1, sizeof(*w));
+	if (w == NULL)
+		return DEXF_ENOMEM;
+	w->chunk_size = DEXF_CHUNK_DEFAULT;
+	w->compression = 8;
+	w->level = 6;
+	w->hashes = DEXF_HASH_SHA256;
+	w->fd = w->idx_fd = -1;
+	*out = w;
+	return 0;
+}
+
+void
+dexf_writer_free(dexf_writer *w)
+{
+	if (w == NULL)
+		return;
+	if (w->fd >= 0)
+		close(w->fd);
+	if (w->tmp_path != NULL && !w->finished)
+		unlink(w->tmp_path);
+	if (w->idx_fd >= 0)
+		close(w->idx_fd);
+	dexf_zipw_free(&w->zw);
+	dexf_manifest_clear(&w->m);
+	for (size_t i = 0; i < w->nmeta; i++) {
+		free(w->meta[i].path);
+		free(w->meta[i].key);
+		free(w->meta[i].value);
+	}
+	free(w->meta);
+	free(w->key_path);
+	free(w->cert_path);
+	free(w->chain_path);
+	dexf_free_secret(w->passphrase);
+	dexf_signer_free(w->signer);
+	free(w->path);
+	free(w->tmp_path);
+	free(w->idx_start);
+	dexf_codec_free(w->codec);
+	free(w->inbuf);
+	free(w->outbuf);
+	free(w->paths.slot);
+	free(w);
+}
+
+const char *
+dexf_writer_errmsg(const dexf_writer *w)
+{
+	return w ? dexf_errstr(&w->err) : "no writer";
+}
+
+static int
+not_opened(dexf_writer *w, const char *what)
+{
+	if (w == NULL)
+		return DEXF_EINVAL;
+	if (w->opened)
+		return dexf_seterr(&w->err, DEXF_EINVAL,
+		    "%s must be set before dexf_writer_open()", what);
+	return 0;
+}
+
+int
+dexf_writer_set_chunk_size(dexf_writer *w, uint32_t size)
+{
+	int rc = not_opened(w, "chunk size");
+
+	if (rc != 0)
+		return rc;
+	if (size < DEXF_CHUNK_MIN || size > DEXF_CHUNK_MAX ||
+	    (size & (size - 1)) != 0)
+		return dexf_seterr(&w->err, DEXF_EINVAL,
+		    "chunk size %u is not a power of two from 4 KiB to 64 MiB",
+		    size);
+	w->chunk_size = size;
+	return 0;
+}
+
+int
+dexf_writer_set_compression(dexf_writer *w, dexf_compression c, int level)
+{
+	int rc = not_opened(w, "compression");
+
+	if (rc != 0)
+		return rc;
+	if (c != DEXF_COMPRESSION_STORE && c != DEXF_COMPRESSION_DEFLATE)
+		return dexf_seterr(&w->err, DEXF_EINVAL,
+		    "unknown compression %d", (int)c);
+	if (level < 0 || level > 9)
+		return dexf_seterr(&w->err, DEXF_EINVAL,
+		    "compression level %d is not 1..9", level);
+	w->compression = c == DEXF_COMPRESSION_DEFLATE ? 8 : 0;
+	w->level = level == 0 ? 6 : level;
+	return 0;
+}
+
+int
+dexf_writer_set_hashes(dexf_writer *w, unsigned hashes)
+{
+	int rc = not_opened(w, "hashes");
+
+	if (rc != 0)
+		return rc;
+	if (hashes & ~(unsigned)DEXF_HASH_ALL)
+		return dexf_seterr(&w->err, DEXF_EINVAL,
+		    "unknown hash algorithm flags 0x%x", hashes);
+	w->hashes = hashes | DEXF_HASH_SHA256;
+	return 0;
+}
+
+static int
+check_text(dexf_writer *w, const char *what, const char *v)
+{
+	size_t len = strlen(v);
+
+	if (len > DEXF_MAX_TEXT || !dexf_utf8_valid(v, len))
+		return dexf_seterr(&w->err, DEXF_EINVAL,
+		    "%s: must be valid UTF-8 of at most 64 KiB", what);
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') ||
+		    *p == 0x7f)
+			return dexf_seterr(&w->err, DEXF_EINVAL,
+			    "%s: contains a control character", what);
+	return 0;
+}
+
+int
+dexf_writer_set_case(dexf_writer *w, const char *field, const char *value)
+{
+	int rc;
+
+	if (w == NULL || field == NULL || value == NULL)
+		return DEXF_EINVAL;
+	if ((rc = check_text(w, field, value)) != 0)
+		return rc;
+	for (int i = 0; i < C_N; i++)
+		if (strcmp(dexf_case_fields[i], field) == 0) {
+			char *v = strdup(value);
+
+			if (v == NULL)
+				return dexf_seterr(&w->err, DEXF_ENOMEM,
+				    "out of memory");
+			free(w->m.case_[i]);
+			w->m.case_[i] = v;
+			return 0;
+		}
+	return dexf_seterr(&w->err, DEXF_EINVAL,
+	    "unknown case field '%s' (number, name, description, "
+	    "authorization)", field);
+}
+
+int
+dexf_writer_add_agent(dexf_writer *w, const char *role, const char *name,
+    const char *org)
+{
+	dexf_agent *na;
+	int rc;
+
+	if (w == NULL || role == NULL || name == NULL)
+		return DEXF_EINVAL;
+	if ((rc = check_text(w, "agent name", name)) != 0 ||
+	    (rc = check_text(w, "agent role", role)) != 0 ||
+	    (org && (rc = check_text(w, "organization", org)) != 0))
+		return rc;
+	if (*role == '\0' || strlen(role) > 256)
+		return dexf_seterr(&w->err, DEXF_EINVAL,
+		    "agent role must be 1..256 bytes");
+	if (w->m.nagents >= 1024)
+		return dexf_seterr(&w->err, DEXF_EINVAL, "too many agents");
+	na = realloc(w->m.agents, (w->m.nagents + 1) * sizeof(*na));
+	if (na == NULL)
+		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+	w->m.agents = na;
+	na = &w->m.agents[w->m.nagents];
+	na->role = strdup(role);
+	na->name = strdup(name);
+	na->org = dexf_strdup(org);
+	w->m.nagents++;
+	if (na->role == NULL || na->name == NULL || (org && na->org == NULL))
+		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+	return 0;
+}
+
+int
+dexf_writer_set_item_meta(dexf_writer *w, const char *path, const char *key,
+    const char *value)
+{
+	int slot;
+	pending_meta *pm;
+	int rc;
+
+	if (w == NULL || path == NULL || key == NULL || value == NULL)
+		return DEXF_EINVAL;
+	slot = dexf_meta_slot(key);
+	if (slot < 0 || slot >= M_ENTRY || slot == M_MTIME || slot == M_MODE ||
+	    slot == M_LINK_TARGET)
+		return dexf_seterr(&w->err, DEXF_EINVAL,
+		    "unknown item metadata key '%s'", key);
+	if ((rc = check_text(w, key, value)) != 0)
+		return rc;
+	if (slot == M_ACQ_START || slot == M_ACQ_END) {
+		time_t t;
+
+		if (dexf_parse_time(&t, value) != 0)
+			return dexf_seterr(&w->err, DEXF_EINVAL,
+			    "%s: '%s' is not a UTC time like "
+			    "2026-11-22T14:03:00Z", key, value);
+	}
+	if (slot == M_UNREADABLE) {
+		dexf_range *r;
+		size_t n;
+
+		if (dexf_parse_ranges(value, &r, &n) != 0)
+			return dexf_seterr(&w->err, DEXF_EINVAL,
+			    "unreadable: '%s' is not OFFSET:LENGTH[,...]",
+			    value);
+		free(r);
+	}
+	if (slot == M_MEDIA_TYPE && (strlen(value) == 0 || strlen(value) > 256))
+		return dexf_seterr(&w->err, DEXF_EINVAL,
+		    "media-type must be 1..256 bytes");
+	if (w->nmeta == w->capmeta) {
+		size_t nc = w->capmeta ? w->capmeta * 2 : 8;
+
+		pm = realloc(w->meta, nc * sizeof(*pm));
+		if (pm == NULL)
+			return dexf_seterr(&w->err, DEXF_ENOMEM,
+			    "out of memory");
+		w->meta = pm;
+		w->capmeta = nc;
+	}
+	pm = &w->meta[w->nmeta++];
+	pm->path = strdup(path);
+	pm->key = strdup(key);
+	pm->value = strdup(value);
+	if (!pm->path || !pm->key || !pm->value)
+		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+	return 0;
+}
+
+int
+dexf_writer_set_signer(dexf_writer *w, const char *key_path,
+    const char *cert_path, const char *chain_path, const char *passphrase)
+{
+	int rc = not_opened(w, "signer");
+
+	if (rc != 0)
+		return rc;
+	if (key_path == NULL || cert_path == NULL)
+		return dexf_seterr(&w->err, DEXF_EINVAL,
+		    "a signer needs both a key and a certificate");
+	free(w->key_path);
+	free(w->cert_path);
+	free(w->chain_path);
+	dexf_free_secret(w->passphrase);
+	w->key_path = strdup(key_path);
+	w->cert_path = strdup(cert_path);
+	w->chain_path = dexf_strdup(chain_path);
+	w->passphrase = dexf_strdup(passphrase);
+	if (!w->key_path || !w->cert_path || (chain_path && !w->chain_path) ||
+	    (passphrase && !w->passphrase))
+		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+	return 0;
+}
+
+int
+dexf_writer_set_progress(dexf_writer *w, dexf_progress_cb cb, void *payload)
+{
+	if (w == NULL)
+		return DEXF_EINVAL;
+	w->progress = cb;
+	w->progress_payload = payload;
+	return 0;
+}
+
+int
+dexf_writer_set_total(dexf_writer *w, uint64_t total)
+{
+	if (w == NULL)
+		return DEXF_EINVAL;
+	w->total = total;
+	return 0;
+}
+
+int
+dexf_writer_set_warning(dexf_writer *w, dexf_warning_cb cb, void *payload)
+{
+	if (w == NULL)
+		return DEXF_EINVAL;
+	w->warning = cb;
+	w->warning_payload = payload;
+	return 0;
+}
+
+static void
+warn(dexf_writer *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+warn(dexf_writer *w, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	if (w->warning == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	w->warning(buf, w->warning_payload);
+}
+
+/* ------------------------------------------------------------ open */
+
+static int
+make_temp(dexf_writer *w)
+{
+	char *copy = strdup(w->path), *dir, *base;
+	size_t len;
+	int rc = 0;
+
+	if (copy == NULL)
+		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+	base = strrchr(copy, '/');
+	if (base != NULL) {
+		*base++ = '\0';
+		dir = *copy ? copy : "/";
+	} else {
+		base = copy;
+		dir = ".";
+	}
+	len = strlen(dir) + strlen(base) + 32;
+	w->tmp_path = malloc(len);
+	if (w->tmp_path == NULL) {
+		rc = dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+		goto out;
+	}
+	/* Next to the target, so the final rename stays on one file
+	 * system; a dot name so nobody mistakes it for a container. */
+	snprintf(w->tmp_path, len, "%s/.%s.XXXXXX.part", dir, base);
+	w->fd = mkostemps(w->tmp_path, 5, O_CLOEXEC);
+	if (w->fd < 0) {
+		rc = dexf_seterr_sys(&w->err, DEXF_EIO, errno,
+		    "%s: cannot create temporary file in %s", w->path, dir);
+		free(w->tmp_path);
+		w->tmp_path = NULL;
+		goto out;
+	}
+	fchmod(w->fd, 0644);
+	/* Scratch space for chunk index entries, unlinked at once. */
+	snprintf(w->tmp_path + strlen(w->tmp_path) - 5, 6, ".idx~");
+	{
+		char *ip = strdup(w->tmp_path);
+
+		snprintf(w->tmp_path + strlen(w->tmp_path) - 5, 6, ".part");
+		if (ip == NULL) {
+			rc = dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+			goto out;
+		}
+		w->idx_fd = open(ip, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+		    0600);
+		if (w->idx_fd < 0)
+			rc = dexf_seterr_sys(&w->err, DEXF_EIO, errno,
+			    "%s: cannot create scratch file", ip);
+		else
+			unlink(ip);
+		free(ip);
+	}
+out:
+	free(copy);
+	return rc;
+}
+
+int
+dexf_writer_open(dexf_writer *w, const char *path, int overwrite)
+{
+	struct stat sb;
+	char id[64], now[32];
+	int rc;
+
+	if (w == NULL || path == NULL || *path == '\0')
+		return DEXF_EINVAL;
+	if (w->opened)
+		return dexf_seterr(&w->err, DEXF_EINVAL,
+		    "writer is already open");
+	w->opened = 1;
+	w->overwrite = overwrite != 0;
+	if (!overwrite && lstat(path, &sb) == 0)
+		return dexf_seterr(&w->err, DEXF_EEXISTS,
+		    "%s: already exists (use --force to replace it)", path);
+	if ((w->path = strdup(path)) == NULL)
+		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+	if (w->key_path != NULL &&
+	    (rc = dexf_signer_load(&w->signer, w->key_path, w->cert_path,
+	    w->chain_path, w->passphrase, &w->err)) != 0)
+		return rc;
+	dexf_free_secret(w->passphrase);
+	w->passphrase = NULL;
+	if (dexf_codec_new(&w->codec, w->level) != 0 ||
+	    (w->inbuf = malloc(w->chunk_size)) == NULL ||
+	    (w->outbuf = malloc(dexf_chunk_stored_max(w->chunk_size))) == NULL)
+		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+	w->created = time(NULL);
+	if (dexf_uuid_urn(id, sizeof(id)) != 0)
+		return dexf_seterr(&w->err, DEXF_ECRYPTO,
+		    "cannot get random bytes for the container id");
+	dexf_fmt_time(now, sizeof(now), w->created);
+	w->m.format_version = strdup(DEXF_FORMAT_VERSION);
+	w->m.container_id = strdup(id);
+	w->m.created = strdup(now);
+	w->m.producer = strdup("dexf");
+	w->m.producer_version = strdup(DEXF_VERSION_STRING);
+	if (!w->m.format_version || !w->m.container_id || !w->m.created ||
+	    !w->m.producer || !w->m.producer_version)
+		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+	if ((rc = make_temp(w)) != 0)
+		return rc;
+	dexf_zipw_init(&w->zw, w->fd, w->path, &w->err);
+	return dexf_zipw_mimetype(&w->zw, DEXF_MEDIA_TYPE, w->created);
+}
+
+/* ------------------------------------------------------------ items */
+
+static int
+usable(dexf_writer *w)
+{
+	if (w == NULL)
+		return DEXF_EINVAL;
+	if (!w->opened || w->fd < 0 || w->finished)
+		return dexf_seterr(&w->err, DEXF_EINVAL,
+		    "writer is not open");
+	if (w->failed)
+		return dexf_seterr(&w->err, DEXF_EINVAL,
+		    "writer failed earlier: %s", "start again");
+	return 0;
+}
+
+static int
+new_item(dexf_writer *w, const char *name, dexf_item_kind kind,
+    struct dexf_item **out)
+{
+	struct dexf_item *it;
+	const char *why;
+	size_t pos;
+
+	*out = NULL;
+	if ((why = dexf_path_check(name)) != NULL)
+		return dexf_seterr(&w->err, DEXF_EINVAL,
+		    "stored path '%s' %s", name, why);
+	if (pathset_find(&w->paths, &w->m, name, &pos) == 1)
+		return dexf_seterr(&w->err, DEXF_EEXISTS,
+		    "stored path '%s' is already in the container", name);
+	if (w->m.nitems >= DEXF_MAX_ITEMS)
+		return dexf_seterr(&w->err, DEXF_EINVAL, "too many items");
+	if ((it = dexf_manifest_add_item(&w->m)) == NULL)
+		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+	it->kind = kind;
+	if ((it->path = strdup(name)) == NULL ||
+	    pathset_add(&w->paths, &w->m, w->m.nitems - 1) != 0)
+		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+	*out = it;
+	return 0;
+}
+
+static int
+set_original(struct dexf_item *it, const struct stat *st)
+{
+	char buf[32];
+
+	if (st == NULL)
+		return 0;
+	dexf_fmt_time(buf, sizeof(buf), st->st_mtime);
+	it->meta[M_MTIME] = strdup(buf);
+	snprintf(buf, sizeof(buf), "%04o", (unsigned)(st->st_mode & 07777));
+	it->meta[M_MODE] = strdup(buf);
+	return it->meta[M_MTIME] && it->meta[M_MODE] ? 0 : -1;
+}
+
+static int
+add_stream(dexf_writer *w, int fd, const char *name, const struct stat *st,
+    const char *src)
+{
+	struct dexf_item *it;
+	char entry[DEXF_PATH_MAX + 16];
+	char hex[DEXF_NHASH][DEXF_HEX_MAX];
+	dexf_mdset md;
+	dexf_merkle mk;
+	uint32_t crc = 0;
+	uint64_t size = 0, stored = 0, chunks = 0;
+	size_t item_index;
+	int rc, md_ready = 0;
+
+	if ((rc = new_item(w, name, DEXF_ITEM_FILE, &it)) != 0)
+		return rc;
+	item_index = w->m.nitems - 1;
+	if (set_original(it, st) != 0)
+		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+	snprintf(entry, sizeof(entry), "%s%s", DEXF_EVIDENCE_PREFIX, name);
+	{
+		uint64_t *ns = realloc(w->idx_start,
+		    (item_index + 1) * sizeof(*ns));
+
+		if (ns == NULL)
+			return dexf_seterr(&w->err, DEXF_ENOMEM,
+			    "out of memory");
+		w->idx_start = ns;
+		ns[item_index] = w->idx_pos;
+	}
+	if ((rc = dexf_zipw_begin(&w->zw, entry, w->compression,
+	    st ? (unsigned)(st->st_mode & 0777) : 0644,
+	    st ? st->st_mtime : w->created)) != 0)
+		goto fail;
+	if (dexf_mdset_init(&md, w->hashes) != 0) {
+		rc = dexf_seterr(&w->err, DEXF_ENOMEM, "cannot set up digests");
+		goto fail;
+	}
+	md_ready = 1;
+	dexf_merkle_init(&mk);
+	for (;;) {
+		ssize_t n = dexf_read_full(fd, w->inbuf, w->chunk_size);
+		dexf_idx_entry ie;
+		unsigned char rec[DEXF_IDX_ENTRY];
+		const void *data = w->inbuf;
+		size_t dlen = (size_t)n;
+
+		if (n < 0) {
+			rc = dexf_seterr_sys(&w->err, DEXF_EIO, errno,
+			    "%s: read failed at offset %llu", src,
+			    (unsigned long long)size);
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		if (dexf_mdset_update(&md, w->inbuf, (size_t)n) != 0 ||
+		    dexf_leaf_hash(ie.leaf, w->inbuf, (size_t)n) != 0 ||
+		    dexf_merkle_add(&mk, ie.leaf) != 0) {
+			rc = dexf_seterr(&w->err, DEXF_ECRYPTO,
+			    "%s: digest failed", src);
+			goto fail;
+		}
+		crc = (uint32_t)crc32_z(crc, w->inbuf, (size_t)n);
+		if (w->compression == 8) {
+			if (dexf_chunk_deflate(w->codec, w->inbuf, (size_t)n,
+			    w->outbuf, dexf_chunk_stored_max(w->chunk_size),
+			    &dlen) != 0) {
+				rc = dexf_seterr(&w->err, DEXF_ENOMEM,
+				    "%s: compression failed", src);
+				goto fail;
+			}
+			data = w->outbuf;
+		}
+		ie.offset = stored;
+		ie.length = (uint32_t)dlen;
+		dexf_idx_entry_encode(rec, &ie);
+		if (dexf_pwrite_full(w->idx_fd, rec, sizeof(rec),
+		    w->idx_pos) != 0) {
+			rc = dexf_seterr_sys(&w->err, DEXF_EIO, errno,
+			    "scratch index write failed");
+			goto fail;
+		}
+		w->idx_pos += sizeof(rec);
+		if ((rc = dexf_zipw_write(&w->zw, data, dlen)) != 0)
+			goto fail;
+		stored += dlen;
+		size += (uint64_t)n;
+		chunks++;
+		w->done += (uint64_t)n;
+		if (w->progress && w->progress(w->done, w->total,
+		    w->progress_payload) != 0) {
+			rc = dexf_seterr(&w->err, DEXF_ECANCELED,
+			    "canceled while packing %s", src);
+			goto fail;
+		}
+		if ((size_t)n < w->chunk_size)
+			break;
+	}
+	if (w->compression == 8) {
+		if ((rc = dexf_zipw_write(&w->zw, dexf_deflate_trailer, 2)) != 0)
+			goto fail;
+		stored += 2;
+	}
+	if ((rc = dexf_zipw_end(&w->zw, crc, size)) != 0)
+		goto fail;
+	if (dexf_mdset_final(&md, hex) != 0 ||
+	    dexf_merkle_root(&mk, it->merkle_root) != 0) {
+		rc = dexf_seterr(&w->err, DEXF_ECRYPTO, "%s: digest failed", src);
+		goto fail;
+	}
+	dexf_mdset_free(&md);
+	md_ready = 0;
+	for (int i = 0; i < DEXF_NHASH; i++)
+		if (hex[i][0] != '\0' &&
+		    (it->digest[i] = strdup(hex[i])) == NULL)
+			return dexf_seterr(&w->err, DEXF_ENOMEM,
+			    "out of memory");
+	it->size = size;
+	it->has_storage = 1;
+	it->compression = w->compression;
+	it->level = w->level;
+	it->chunk_size = w->chunk_size;
+	it->chunk_count = chunks;
+	it->stored_size = stored;
+	it->entry = strdup(entry);
+	snprintf(entry, sizeof(entry), "%s%s.idx", DEXF_INDEX_PREFIX, it->id);
+	it->index_entry = strdup(entry);
+	if (it->entry == NULL || it->index_entry == NULL)
+		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+	return 0;
+fail:
+	if (md_ready)
+		dexf_mdset_free(&md);
+	w->failed = 1; /* the ZIP stream is now inconsistent */
+	return rc;
+}
+
+int
+dexf_writer_add_fd(dexf_writer *w, int fd, const char *name)
+{
+	int rc = usable(w);
+	struct stat sb;
+
+	if (rc != 0)
+		return rc;
+	if (name == NULL)
+		return dexf_seterr(&w->err, DEXF_EINVAL,
+		    "a stream needs a stored name");
+	/* A regular file given as a descriptor keeps its metadata. */
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
+		return add_stream(w, fd, name, &sb, name);
+	return add_stream(w, fd, name, NULL, name);
+}
+
+static int
+add_symlink(dexf_writer *w, int dirfd, const char *rel, const char *name,
+    const struct stat *st, const char *src)
+{
+	struct dexf_item *it;
+	char target[DEXF_PATH_MAX + 1];
+	ssize_t n;
+	int rc;
+
+	n = readlinkat(dirfd, rel, target, sizeof(target));
+	if (n < 0)
+		return dexf_seterr_sys(&w->err, DEXF_EIO, errno,
+		    "%s: cannot read symbolic link", src);
+	if ((size_t)n > DEXF_PATH_MAX)
+		return dexf_seterr(&w->err, DEXF_EINVAL,
+		    "%s: symbolic link target longer than 4096 bytes", src);
+	target[n] = '\0';
+	if (!dexf_utf8_valid(target, (size_t)n))
+		return dexf_seterr(&w->err, DEXF_EINVAL,
+		    "%s: symbolic link target is not valid UTF-8", src);
+	if ((rc = new_item(w, name, DEXF_ITEM_SYMLINK, &it)) != 0)
+		return rc;
+	it->size = (uint64_t)n;
+	if ((it->meta[M_LINK_TARGET] = strdup(target)) == NULL ||
+	    set_original(it, st) != 0)
+		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+	return 0;
+}
+
+static int
+add_regular_at(dexf_writer *w, int dirfd, const char *rel, const char *name,
+    const struct stat *lst, const char *src)
+{
+	struct stat sb;
+	int fd, rc;
+
+	fd = openat(dirfd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return dexf_seterr_sys(&w->err, DEXF_EIO, errno,
+		    "%s: cannot open", src);
+	/* The file must still be the one we looked at. */
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    sb.st_ino != lst->st_ino || sb.st_dev != lst->st_dev) {
+		close(fd);
+		return dexf_seterr(&w->err, DEXF_EIO,
+		    "%s: changed while being packed", src);
+	}
+	rc = add_stream(w, fd, name, &sb, src);
+	close(fd);
+	return rc;
+}
+
+int
+dexf_writer_add_file(dexf_writer *w, const char *src, const char *name)
+{
+	struct stat st;
+	char *copy, *base;
+	int rc = usable(w);
+
+	if (rc != 0)
+		return rc;
+	if (src == NULL)
+		return DEXF_EINVAL;
+	if (lstat(src, &st) != 0)
+		return dexf_seterr_sys(&w->err, errno == ENOENT ?
+		    DEXF_ENOTFOUND : DEXF_EIO, errno, "%s", src);
+	copy = strdup(src);
+	if (copy == NULL)
+		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+	base = basename(copy);
+	if (name == NULL)
+		name = base;
+	if (S_ISLNK(st.st_mode))
+		rc = add_symlink(w, AT_FDCWD, src, name, &st, src);
+	else if (S_ISREG(st.st_mode))
+		rc = add_regular_at(w, AT_FDCWD, src, name, &st, src);
+	else if (S_ISDIR(st.st_mode))
+		rc = dexf_seterr(&w->err, DEXF_EINVAL,
+		    "%s: is a directory (add it as a tree)", src);
+	else
+		rc = dexf_seterr(&w->err, DEXF_EINVAL,
+		    "%s: not a regular file, directory or symbolic link", src);
+	free(copy);
+	return rc;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+add_dir(dexf_writer *w, int dirfd, const char *name, const char *src,
+    const struct stat *dst, int depth)
+{
+	DIR *d = NULL;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0, dfd;
+
+	if (depth > MAX_TREE_DEPTH)
+		return dexf_seterr(&w->err, DEXF_EINVAL,
+		    "%s: directory tree deeper than %d levels", src,
+		    MAX_TREE_DEPTH);
+	if ((dfd = dup(dirfd)) < 0 || (d = fdopendir(dfd)) == NULL) {
+		if (dfd >= 0)
+			close(dfd);
+		return dexf_seterr_sys(&w->err, DEXF_EIO, errno,
+		    "%s: cannot read directory", src);
+	}
+	/* Sorted, so the container does not depend on readdir() order. */
+	while ((errno = 0, de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 32;
+			char **nn = realloc(names, nc * sizeof(*nn));
+
+			if (nn == NULL) {
+				rc = dexf_seterr(&w->err, DEXF_ENOMEM,
+				    "out of memory");
+				goto out;
+			}
+			names = nn;
+			cap = nc;
+		}
+		if ((names[n] = strdup(de->d_name)) == NULL) {
+			rc = dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+			goto out;
+		}
+		n++;
+	}
+	if (errno != 0) {
+		rc = dexf_seterr_sys(&w->err, DEXF_EIO, errno,
+		    "%s: cannot read directory", src);
+		goto out;
+	}
+	if (n == 0) {
+		/* Empty directories are kept as directory items. */
+		struct dexf_item *it;
+
+		if ((rc = new_item(w, name, DEXF_ITEM_DIRECTORY, &it)) != 0)
+			goto out;
+		if (set_original(it, dst) != 0)
+			rc = dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+		goto out;
+	}
+	qsort(names, n, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		size_t cl = strlen(name) + strlen(names[i]) + 2;
+		size_t sl = strlen(src) + strlen(names[i]) + 2;
+		char *child = malloc(cl), *csrc = malloc(sl);
+		struct stat st;
+
+		if (child == NULL || csrc == NULL) {
+			free(child);
+			free(csrc);
+			rc = dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+			break;
+		}
+		snprintf(child, cl, "%s/%s", name, names[i]);
+		snprintf(csrc, sl, "%s/%s", src, names[i]);
+		if (fstatat(dirfd, names[i], &st, AT_SYMLINK_NOFOLLOW) != 0) {
+			rc = dexf_seterr_sys(&w->err, DEXF_EIO, errno, "%s",
+			    csrc);
+		} else if (S_ISREG(st.st_mode)) {
+			rc = add_regular_at(w, dirfd, names[i], child, &st,
+			    csrc);
+		} else if (S_ISLNK(st.st_mode)) {
+			rc = add_symlink(w, dirfd, names[i], child, &st, csrc);
+		} else if (S_ISDIR(st.st_mode)) {
+			int sub = openat(dirfd, names[i], O_RDONLY |
+			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			if (sub < 0) {
+				rc = dexf_seterr_sys(&w->err, DEXF_EIO, errno,
+				    "%s: cannot open directory", csrc);
+			} else {
+				rc = add_dir(w, sub, child, csrc, &st,
+				    depth + 1);
+				close(sub);
+			}
+		} else {
+			warn(w, "%s: skipped: not a regular file, directory "
+			    "or symbolic link", csrc);
+		}
+		free(child);
+		free(csrc);
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	closedir(d);
+	return rc;
+}
+
+int
+dexf_writer_add_tree(dexf_writer *w, const char *src, const char *name)
+{
+	struct stat st;
+	char *copy = NULL;
+	int rc = usable(w), fd;
+
+	if (rc != 0)
+		return rc;
+	if (src == NULL)
+		return DEXF_EINVAL;
+	fd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return dexf_seterr_sys(&w->err, errno == ENOENT ?
+		    DEXF_ENOTFOUND : DEXF_EIO, errno, "%s", src);
+	if (fstat(fd, &st) != 0) {
+		rc = dexf_seterr_sys(&w->err, DEXF_EIO, errno, "%s", src);
+		goto out;
+	}
+	if (name == NULL) {
+		char *b;
+		size_t l;
+
+		copy = strdup(src);
+		if (copy == NULL) {
+			rc = dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+			goto out;
+		}
+		/* basename of "dir/" is "dir"; of "." or "/" is unusable */
+		l = strlen(copy);
+		while (l > 1 && copy[l - 1] == '/')
+			copy[--l] = '\0';
+		b = basename(copy);
+		if (strcmp(b, ".") == 0 || strcmp(b, "..") == 0 ||
+		    strcmp(b, "/") == 0) {
+			rc = dexf_seterr(&w->err, DEXF_EINVAL,
+			    "%s: give a stored name for this directory", src);
+			goto out;
+		}
+		name = b;
+	}
+	rc = add_dir(w, fd, name, src, &st, 0);
+out:
+	free(copy);
+	close(fd);
+	return rc;
+}
+
+/* ------------------------------------------------------------ finish */
+
+static int
+apply_meta(dexf_writer *w)
+{
+	for (size_t i = 0; i < w->nmeta; i++) {
+		pending_meta *pm = &w->meta[i];
+		struct dexf_item *it;
+		size_t pos;
+		int slot = dexf_meta_slot(pm->key);
+		char *v;
+
+		if (pathset_find(&w->paths, &w->m, pm->path, &pos) != 1)
+			return dexf_seterr(&w->err, DEXF_ENOTFOUND,
+			    "item metadata for '%s': no item with that path "
+			    "was packed", pm->path);
+		it = &w->m.items[w->paths.slot[pos] - 1];
+		if (slot == M_UNREADABLE) {
+			dexf_range *r;
+			size_t n;
+
+			if (dexf_parse_ranges(pm->value, &r, &n) != 0)
+				return dexf_seterr(&w->err, DEXF_EINVAL,
+				    "bad unreadable ranges");
+			for (size_t k = 0; k < n; k++)
+				if (r[k].offset > it->size ||
+				    r[k].length > it->size - r[k].offset) {
+					free(r);
+					return dexf_seterr(&w->err, DEXF_EINVAL,
+					    "item '%s': unreadable range "
+					    "%llu:%llu is outside its %llu bytes",
+					    it->path,
+					    (unsigned long long)r[k].offset,
+					    (unsigned long long)r[k].length,
+					    (unsigned long long)it->size);
+				}
+			free(it->unreadable);
+			it->unreadable = r;
+			it->nunreadable = n;
+		}
+		if ((v = strdup(pm->value)) == NULL)
+			return dexf_seterr(&w->err, DEXF_ENOMEM,
+			    "out of memory");
+		free(it->meta[slot]);
+		it->meta[slot] = v;
+	}
+	return 0;
+}
+
+static int
+write_indexes(dexf_writer *w)
+{
+	unsigned char buf[DEXF_IDX_ENTRY * 1024];
+	unsigned char hdr[DEXF_IDX_HEADER];
+
+	for (size_t i = 0; i < w->m.nitems; i++) {
+		struct dexf_item *it = &w->m.items[i];
+		dexf_idx_header h;
+		uint64_t left, off;
+		uint32_t crc;
+		int rc;
+		dexf_mdset md;
+		char hex[DEXF_NHASH][DEXF_HEX_MAX];
+
+		if (it->kind != DEXF_ITEM_FILE)
+			continue;
+		memset(&h, 0, sizeof(h));
+		h.major = 1;
+		h.minor = 0;
+		h.chunk_size = it->chunk_size;
+		h.item_size = it->size;
+		h.chunk_count = it->chunk_count;
+		h.compression = (uint8_t)it->compression;
+		h.leaf_alg = DEXF_IDX_LEAF_SHA256;
+		h.data_size = it->stored_size;
+		dexf_idx_header_encode(hdr, &h);
+		if ((rc = dexf_zipw_begin(&w->zw, it->index_entry, 0, 0644,
+		    w->created)) != 0)
+			return rc;
+		if (dexf_mdset_init(&md, DEXF_HASH_SHA256) != 0)
+			return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+		crc = (uint32_t)crc32_z(0, hdr, sizeof(hdr));
+		dexf_mdset_update(&md, hdr, sizeof(hdr));
+		if ((rc = dexf_zipw_write(&w->zw, hdr, sizeof(hdr))) != 0) {
+			dexf_mdset_free(&md);
+			return rc;
+		}
+		left = it->chunk_count * DEXF_IDX_ENTRY;
+		off = w->idx_start[i];
+		while (left > 0) {
+			size_t n = left < sizeof(buf) ? (size_t)left : sizeof(buf);
+
+			if (dexf_pread_full(w->idx_fd, buf, n, off) != 0) {
+				dexf_mdset_free(&md);
+				return dexf_seterr_sys(&w->err, DEXF_EIO, errno,
+				    "scratch index read failed");
+			}
+			crc = (uint32_t)crc32_z(crc, buf, n);
+			dexf_mdset_update(&md, buf, n);
+			if ((rc = dexf_zipw_write(&w->zw, buf, n)) != 0) {
+				dexf_mdset_free(&md);
+				return rc;
+			}
+			left -= n;
+			off += n;
+		}
+		dexf_mdset_final(&md, hex);
+		dexf_mdset_free(&md);
+		dexf_unhex(it->index_sha256, 32, hex[0]);
+		if ((rc = dexf_zipw_end(&w->zw, crc, DEXF_IDX_HEADER +
+		    it->chunk_count * DEXF_IDX_ENTRY)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+write_small(dexf_writer *w, const char *name, const unsigned char *data,
+    size_t len, int compress)
+{
+	uint32_t crc = (uint32_t)crc32_z(0, data, len);
+	int rc;
+
+	if ((rc = dexf_zipw_begin(&w->zw, name, compress ? 8 : 0, 0644,
+	    w->created)) != 0)
+		return rc;
+	if (compress) {
+		z_stream s;
+		unsigned char out[65536];
+		int zr;
+
+		memset(&s, 0, sizeof(s));
+		if (deflateInit2(&s, 9, Z_DEFLATED, -15, 8,
+		    Z_DEFAULT_STRATEGY) != Z_OK)
+			return dexf_seterr(&w->err, DEXF_ENOMEM,
+			    "out of memory");
+		s.next_in = (Bytef *)(uintptr_t)data;
+		s.avail_in = (uInt)len;
+		do {
+			s.next_out = out;
+			s.avail_out = sizeof(out);
+			zr = deflate(&s, Z_FINISH);
+			if (zr == Z_STREAM_ERROR ||
+			    (rc = dexf_zipw_write(&w->zw, out,
+			    sizeof(out) - s.avail_out)) != 0) {
+				deflateEnd(&s);
+				return rc ? rc : dexf_seterr(&w->err,
+				    DEXF_ENOMEM, "deflate failed");
+			}
+		} while (zr != Z_STREAM_END);
+		deflateEnd(&s);
+	} else if ((rc = dexf_zipw_write(&w->zw, data, len)) != 0) {
+		return rc;
+	}
+	return dexf_zipw_end(&w->zw, crc, len);
+}
+
+static int
+install(dexf_writer *w, int overwrite)
+{
+	char *dir, *copy;
+	int dfd;
+
+	if (fsync(w->fd) != 0)
+		return dexf_seterr_sys(&w->err, DEXF_EIO, errno,
+		    "%s: fsync failed", w->tmp_path);
+	if (close(w->fd) != 0) {
+		w->fd = -1;
+		return dexf_seterr_sys(&w->err, DEXF_EIO, errno,
+		    "%s: close failed", w->tmp_path);
+	}
+	w->fd = -1;
+	if (overwrite) {
+		if (rename(w->tmp_path, w->path) != 0)
+			return dexf_seterr_sys(&w->err, DEXF_EIO, errno,
+			    "%s: cannot rename into place", w->path);
+	} else {
+		/* link() fails if the target appeared meanwhile: never
+		 * replace a file the caller did not ask us to replace. */
+		if (link(w->tmp_path, w->path) != 0)
+			return dexf_seterr_sys(&w->err, errno == EEXIST ?
+			    DEXF_EEXISTS : DEXF_EIO, errno,
+			    "%s: cannot create", w->path);
+		unlink(w->tmp_path);
+	}
+	w->finished = 1;
+	copy = strdup(w->path);
+	if (copy != NULL) {
+		dir = dirname(copy);
+		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+		free(copy);
+	}
+	return 0;
+}
+
+int
+dexf_writer_finish(dexf_writer *w)
+{
+	unsigned char *mbuf = NULL, *rbuf = NULL, *sig = NULL;
+	size_t mlen = 0, rlen = 0, slen = 0;
+	dexf_record rec;
+	int rc = usable(w);
+
+	if (rc != 0)
+		return rc;
+	memset(&rec, 0, sizeof(rec));
+	if ((rc = apply_meta(w)) != 0 || (rc = write_indexes(w)) != 0)
+		goto out;
+	if ((rc = dexf_manifest_write(&w->m, &mbuf, &mlen, &w->err)) != 0 ||
+	    (rc = write_small(w, DEXF_ENTRY_MANIFEST, mbuf, mlen, 1)) != 0)
+		goto out;
+	/* Record 0 binds the exact manifest bytes. */
+	rec.format_version = strdup(DEXF_FORMAT_VERSION);
+	rec.sequence = 0;
+	rec.kind = strdup("seal");
+	rec.container_id = strdup(w->m.container_id);
+	rec.time = strdup(w->m.created);
+	for (size_t i = 0; i < w->m.nagents; i++)
+		if (strcmp(w->m.agents[i].role, "examiner") == 0) {
+			rec.agent_role = strdup("examiner");
+			rec.agent_name = strdup(w->m.agents[i].name);
+			rec.agent_org = dexf_strdup(w->m.agents[i].org);
+			break;
+		}
+	rec.tool = strdup("dexf");
+	rec.tool_version = strdup(DEXF_VERSION_STRING);
+	rec.has_manifest = 1;
+	rec.manifest_entry = strdup(DEXF_ENTRY_MANIFEST);
+	rec.manifest_size = mlen;
+	if (!rec.format_version || !rec.kind || !rec.container_id ||
+	    !rec.time || !rec.tool || !rec.tool_version ||
+	    !rec.manifest_entry) {
+		rc = dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+		goto out;
+	}
+	dexf_sha256(rec.manifest_sha256, mbuf, mlen);
+	if ((rc = dexf_record_write(&rec, &rbuf, &rlen, &w->err)) != 0 ||
+	    (rc = write_small(w, DEXF_ENTRY_SEAL, rbuf, rlen, 0)) != 0)
+		goto out;
+	if (w->signer != NULL) {
+		if ((rc = dexf_cms_sign(w->signer, rbuf, rlen, &sig, &slen,
+		    &w->err)) != 0 ||
+		    (rc = write_small(w, DEXF_ENTRY_SEAL_SIG, sig, slen, 0)) != 0)
+			goto out;
+	}
+	if ((rc = dexf_zipw_finish(&w->zw)) != 0)
+		goto out;
+	rc = install(w, w->overwrite);
+out:
+	if (rc != 0)
+		w->failed = 1;
+	dexf_record_clear(&rec);
+	free(mbuf);
+	free(rbuf);
+	free(sig);
+	return rc;
+}

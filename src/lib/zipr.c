@@ -1,0 +1,526 @@
+/*
+ * zipr.c - strict reader for the dexf ZIP64 profile.
+ *
+ * The container is hostile input: every length read from it is checked
+ * against the bytes that are actually there before it is used.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zlib.h>
+
+#include "format.h"
+#include "path.h"
+#include "util.h"
+#include "zipr.h"
+
+#define SIG_LOCAL 0x04034b50u
+#define SIG_CENTRAL 0x02014b50u
+#define SIG_EOCD 0x06054b50u
+#define SIG_EOCD64 0x06064b50u
+#define SIG_LOC64 0x07064b50u
+
+static int
+rd(dexf_zipr *z, void *buf, size_t len, uint64_t off, const char *what)
+{
+	int rc = dexf_pread_full(z->fd, buf, len, off);
+
+	if (rc == -2)
+		return dexf_seterr(z->err, DEXF_EFORMAT,
+		    "%s: truncated: %s at offset %llu lies past the end of the "
+		    "file", z->what, what, (unsigned long long)off);
+	if (rc != 0)
+		return dexf_seterr_sys(z->err, DEXF_EIO, errno,
+		    "%s: cannot read %s at offset %llu", z->what, what,
+		    (unsigned long long)off);
+	return 0;
+}
+
+/* Parse a ZIP64 extra field in [x, x+xlen); fill the values whose 32-bit
+ * field was 0xffffffff, in APPNOTE order. */
+static int
+parse_zip64(const unsigned char *x, size_t xlen, int need_u, int need_c,
+    int need_o, uint64_t *u, uint64_t *c, uint64_t *o, int *seen)
+{
+	size_t p = 0;
+
+	*seen = 0;
+	while (p < xlen) {
+		uint16_t id, len;
+
+		if (xlen - p < 4)
+			return -1;
+		id = get_le16(x + p);
+		len = get_le16(x + p + 2);
+		p += 4;
+		if (len > xlen - p)
+			return -1;
+		if (id == 0x0001) {
+			size_t q = 0, need = 8u * (size_t)(need_u + need_c + need_o);
+
+			if (*seen)
+				return -1; /* twice */
+			*seen = 1;
+			/* A local header carries both sizes (16 bytes)
+			 * even when only some overflow. */
+			if (len < need)
+				return -1;
+			if (need_u) { *u = get_le64(x + p + q); q += 8; }
+			if (need_c) { *c = get_le64(x + p + q); q += 8; }
+			if (need_o) { *o = get_le64(x + p + q); q += 8; }
+		}
+		p += len;
+	}
+	return 0;
+}
+
+static int
+cmp_name(const void *a, const void *b, void *ctx)
+{
+	const dexf_zipr *z = ctx;
+
+	return strcmp(z->ents[*(const size_t *)a].name,
+	    z->ents[*(const size_t *)b].name);
+}
+
+static int
+cmp_off(const void *a, const void *b, void *ctx)
+{
+	const dexf_zipr *z = ctx;
+	uint64_t x = z->ents[*(const size_t *)a].offset;
+	uint64_t y = z->ents[*(const size_t *)b].offset;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+check_name(dexf_zipr *z, const char *name, size_t i)
+{
+	const char *why;
+
+	if (strcmp(name, DEXF_ENTRY_MIMETYPE) == 0)
+		return 0;
+	why = dexf_path_check(name);
+	if (why != NULL)
+		return dexf_seterr(z->err, DEXF_EFORMAT,
+		    "%s: central directory entry %zu: name %s", z->what, i, why);
+	return 0;
+}
+
+static int
+parse_cd(dexf_zipr *z, const unsigned char *cd, uint64_t cd_size, uint64_t n)
+{
+	uint64_t p = 0;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		dexf_zipr_entry *e = &z->ents[i];
+		uint16_t nlen, xlen, clen;
+		uint32_t c32, u32, o32;
+		int seen;
+
+		if (cd_size - p < 46 || get_le32(cd + p) != SIG_CENTRAL)
+			return dexf_seterr(z->err, DEXF_EFORMAT,
+			    "%s: central directory entry %zu is damaged",
+			    z->what, i);
+		e->flags = get_le16(cd + p + 8);
+		e->method = get_le16(cd + p + 10);
+		e->crc = get_le32(cd + p + 16);
+		c32 = get_le32(cd + p + 20);
+		u32 = get_le32(cd + p + 24);
+		nlen = get_le16(cd + p + 28);
+		xlen = get_le16(cd + p + 30);
+		clen = get_le16(cd + p + 32);
+		e->extattr = get_le32(cd + p + 38);
+		o32 = get_le32(cd + p + 42);
+		if (get_le16(cd + p + 6) > 45)
+			return dexf_seterr(z->err, DEXF_EFORMAT,
+			    "%s: central directory entry %zu needs ZIP version "
+			    "%u", z->what, i, get_le16(cd + p + 6));
+		if (get_le16(cd + p + 34) != 0)
+			return dexf_seterr(z->err, DEXF_EFORMAT,
+			    "%s: central directory entry %zu is on another "
+			    "disk", z->what, i);
+		if (nlen == 0 || nlen > DEXF_MAX_NAME ||
+		    46 + (uint64_t)nlen + xlen + clen > cd_size - p)
+			return dexf_seterr(z->err, DEXF_EFORMAT,
+			    "%s: central directory entry %zu: bad name or field "
+			    "lengths", z->what, i);
+		e->name = malloc((size_t)nlen + 1);
+		if (e->name == NULL)
+			return dexf_seterr(z->err, DEXF_ENOMEM, "out of memory");
+		memcpy(e->name, cd + p + 46, nlen);
+		e->name[nlen] = '\0';
+		if (strlen(e->name) != nlen)
+			return dexf_seterr(z->err, DEXF_EFORMAT,
+			    "%s: central directory entry %zu: name contains "
+			    "NUL", z->what, i);
+		if ((rc = check_name(z, e->name, i)) != 0)
+			return rc;
+		e->usize = u32;
+		e->csize = c32;
+		e->offset = o32;
+		if (parse_zip64(cd + p + 46 + nlen, xlen, u32 == 0xffffffffu,
+		    c32 == 0xffffffffu, o32 == 0xffffffffu, &e->usize,
+		    &e->csize, &e->offset, &seen) != 0 ||
+		    (!seen && (u32 == 0xffffffffu || c32 == 0xffffffffu ||
+		    o32 == 0xffffffffu)))
+			return dexf_seterr(z->err, DEXF_EFORMAT,
+			    "%s: entry '%s': malformed extra field", z->what,
+			    e->name);
+		if (e->flags & 0x0041)
+			return dexf_seterr(z->err, DEXF_EUNSUPPORTED,
+			    "%s: entry '%s' is encrypted", z->what, e->name);
+		if (e->flags & ~0x0806u)
+			return dexf_seterr(z->err, DEXF_EFORMAT,
+			    "%s: entry '%s': general purpose flags 0x%04x not "
+			    "allowed (data descriptors are not used)", z->what,
+			    e->name, e->flags);
+		if (e->method != 0 && e->method != 8)
+			return dexf_seterr(z->err, DEXF_EUNSUPPORTED,
+			    "%s: entry '%s': compression method %u is not "
+			    "supported", z->what, e->name, e->method);
+		if (e->method == 0 && e->csize != e->usize)
+			return dexf_seterr(z->err, DEXF_EFORMAT,
+			    "%s: entry '%s': stored entry with different sizes",
+			    z->what, e->name);
+		p += 46 + (uint64_t)nlen + xlen + clen;
+	}
+	if (p != cd_size)
+		return dexf_seterr(z->err, DEXF_EFORMAT,
+		    "%s: central directory has %llu unexplained bytes",
+		    z->what, (unsigned long long)(cd_size - p));
+	return 0;
+}
+
+static int
+check_local(dexf_zipr *z, dexf_zipr_entry *e)
+{
+	unsigned char h[30], *x = NULL;
+	uint16_t nlen, xlen;
+	uint32_t c32, u32;
+	uint64_t u = 0, c = 0, o = 0, end;
+	char *name = NULL;
+	int rc = 0, seen;
+
+	if (e->offset > z->cd_start || z->cd_start - e->offset < 30)
+		return dexf_seterr(z->err, DEXF_EFORMAT,
+		    "%s: entry '%s': local header offset %llu out of range",
+		    z->what, e->name, (unsigned long long)e->offset);
+	if ((rc = rd(z, h, 30, e->offset, "local header")) != 0)
+		return rc;
+	nlen = get_le16(h + 26);
+	xlen = get_le16(h + 28);
+	c32 = get_le32(h + 18);
+	u32 = get_le32(h + 22);
+	if (get_le32(h) != SIG_LOCAL || nlen != strlen(e->name) ||
+	    get_le16(h + 8) != e->method || get_le16(h + 6) != e->flags ||
+	    get_le32(h + 14) != e->crc)
+		return dexf_seterr(z->err, DEXF_EFORMAT,
+		    "%s: entry '%s': local header at offset %llu does not match "
+		    "the central directory", z->what, e->name,
+		    (unsigned long long)e->offset);
+	if (30 + (uint64_t)nlen + xlen > z->cd_start - e->offset)
+		return dexf_seterr(z->err, DEXF_EFORMAT,
+		    "%s: entry '%s': local header runs into the central "
+		    "directory", z->what, e->name);
+	name = malloc((size_t)nlen + xlen + 1);
+	if (name == NULL)
+		return dexf_seterr(z->err, DEXF_ENOMEM, "out of memory");
+	if ((rc = rd(z, name, (size_t)nlen + xlen, e->offset + 30,
+	    "local header")) != 0)
+		goto out;
+	if (memcmp(name, e->name, nlen) != 0) {
+		rc = dexf_seterr(z->err, DEXF_EFORMAT,
+		    "%s: entry '%s': local header names a different file",
+		    z->what, e->name);
+		goto out;
+	}
+	x = (unsigned char *)name + nlen;
+	if (parse_zip64(x, xlen, u32 == 0xffffffffu, c32 == 0xffffffffu, 0,
+	    &u, &c, &o, &seen) != 0 ||
+	    (u32 == 0xffffffffu ? u : u32) != e->usize ||
+	    (c32 == 0xffffffffu ? c : c32) != e->csize) {
+		rc = dexf_seterr(z->err, DEXF_EFORMAT,
+		    "%s: entry '%s': sizes in local header do not match the "
+		    "central directory", z->what, e->name);
+		goto out;
+	}
+	e->data_off = e->offset + 30 + nlen + xlen;
+	if (add_u64(&end, e->data_off, e->csize) != 0 || end > z->cd_start)
+		rc = dexf_seterr(z->err, DEXF_EFORMAT,
+		    "%s: entry '%s': data (%llu bytes at offset %llu) runs past "
+		    "the central directory", z->what, e->name,
+		    (unsigned long long)e->csize,
+		    (unsigned long long)e->data_off);
+out:
+	free(name);
+	return rc;
+}
+
+static int
+parse_tail(dexf_zipr *z, uint64_t *n_out, uint64_t *cd_size_out)
+{
+	unsigned char t[56 + 20 + 22];
+	uint64_t fs = z->file_size, n, cd_size, cd_start, e64;
+	int rc;
+
+	if (fs < sizeof(t) + 30)
+		return dexf_seterr(z->err, DEXF_EFORMAT,
+		    "%s: too small to be a dexf container (%llu bytes)",
+		    z->what, (unsigned long long)fs);
+	if ((rc = rd(z, t, sizeof(t), fs - sizeof(t), "end records")) != 0)
+		return rc;
+	if (get_le32(t + 76) != SIG_EOCD || get_le16(t + 96) != 0)
+		return dexf_seterr(z->err, DEXF_EFORMAT,
+		    "%s: no end of central directory record at the end of the "
+		    "file (truncated, or data appended)", z->what);
+	if (get_le32(t + 56) != SIG_LOC64 || get_le32(t + 60) != 0 ||
+	    get_le32(t + 72) != 1)
+		return dexf_seterr(z->err, DEXF_EFORMAT,
+		    "%s: no ZIP64 end of central directory locator", z->what);
+	e64 = get_le64(t + 64);
+	if (e64 != fs - sizeof(t) || get_le32(t) != SIG_EOCD64 ||
+	    get_le64(t + 4) != 44 || get_le32(t + 16) != 0 ||
+	    get_le32(t + 20) != 0)
+		return dexf_seterr(z->err, DEXF_EFORMAT,
+		    "%s: ZIP64 end of central directory record missing or "
+		    "damaged", z->what);
+	if (get_le16(t + 80) != 0 || get_le16(t + 82) != 0)
+		return dexf_seterr(z->err, DEXF_EFORMAT,
+		    "%s: multi-disk archives are not supported", z->what);
+	n = get_le64(t + 24);
+	cd_size = get_le64(t + 40);
+	cd_start = get_le64(t + 48);
+	if (get_le64(t + 32) != n || n == 0 || n > DEXF_MAX_ENTRIES)
+		return dexf_seterr(z->err, DEXF_EFORMAT,
+		    "%s: implausible entry count %llu", z->what,
+		    (unsigned long long)n);
+	if (cd_size > DEXF_MAX_CD_SIZE || cd_start > e64 ||
+	    e64 - cd_start != cd_size || cd_size < 46 * n)
+		return dexf_seterr(z->err, DEXF_EFORMAT,
+		    "%s: central directory size %llu at offset %llu does not "
+		    "fit the file", z->what, (unsigned long long)cd_size,
+		    (unsigned long long)cd_start);
+	/* The classic record must agree wherever it does not defer to
+	 * ZIP64. */
+	if ((get_le16(t + 84) != 0xffff && get_le16(t + 84) != n) ||
+	    (get_le16(t + 86) != 0xffff && get_le16(t + 86) != n) ||
+	    (get_le32(t + 88) != 0xffffffffu && get_le32(t + 88) != cd_size) ||
+	    (get_le32(t + 92) != 0xffffffffu && get_le32(t + 92) != cd_start))
+		return dexf_seterr(z->err, DEXF_EFORMAT,
+		    "%s: end of central directory records disagree", z->what);
+	z->cd_start = cd_start;
+	*n_out = n;
+	*cd_size_out = cd_size;
+	return 0;
+}
+
+int
+dexf_zipr_open(dexf_zipr *z, int fd, const char *what, dexf_err *err)
+{
+	unsigned char *cd = NULL;
+	uint64_t n = 0, cd_size = 0, fs;
+	size_t *byoff = NULL;
+	off_t end;
+	int rc;
+
+	memset(z, 0, sizeof(*z));
+	z->fd = fd;
+	z->err = err;
+	z->what = what;
+	end = lseek(fd, 0, SEEK_END);
+	if (end < 0)
+		return dexf_seterr_sys(err, DEXF_EIO, errno,
+		    "%s: cannot determine size", what);
+	fs = z->file_size = (uint64_t)end;
+	if ((rc = parse_tail(z, &n, &cd_size)) != 0)
+		return rc;
+	cd = malloc(cd_size);
+	z->ents = calloc(n, sizeof(*z->ents));
+	z->by_name = malloc(n * sizeof(size_t));
+	byoff = malloc(n * sizeof(size_t));
+	if (cd == NULL || z->ents == NULL || z->by_name == NULL ||
+	    byoff == NULL) {
+		rc = dexf_seterr(err, DEXF_ENOMEM, "out of memory");
+		goto out;
+	}
+	z->n = n;
+	if ((rc = rd(z, cd, cd_size, z->cd_start, "central directory")) != 0 ||
+	    (rc = parse_cd(z, cd, cd_size, n)) != 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		z->by_name[i] = byoff[i] = i;
+		if ((rc = check_local(z, &z->ents[i])) != 0)
+			goto out;
+	}
+	qsort_r(z->by_name, n, sizeof(size_t), cmp_name, z);
+	qsort_r(byoff, n, sizeof(size_t), cmp_off, z);
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(z->ents[z->by_name[i - 1]].name,
+		    z->ents[z->by_name[i]].name) == 0) {
+			rc = dexf_seterr(err, DEXF_EFORMAT,
+			    "%s: duplicate entry '%s'", what,
+			    z->ents[z->by_name[i]].name);
+			goto out;
+		}
+	/* Entries tile the file from offset 0 to the central directory:
+	 * no overlaps (one byte read as two things) and no gaps (bytes no
+	 * digest covers). */
+	{
+		const dexf_zipr_entry *f = &z->ents[byoff[0]];
+
+		if (f->offset != 0 || strcmp(f->name, DEXF_ENTRY_MIMETYPE) != 0) {
+			rc = dexf_seterr(err, DEXF_EFORMAT,
+			    "%s: first entry is not 'mimetype' at offset 0 "
+			    "(not a dexf container)", what);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		const dexf_zipr_entry *e = &z->ents[byoff[i]];
+		uint64_t next = i + 1 < n ? z->ents[byoff[i + 1]].offset :
+		    z->cd_start;
+		uint64_t end_e = e->data_off + e->csize;
+
+		if (end_e > next) {
+			rc = dexf_seterr(err, DEXF_EFORMAT,
+			    "%s: entry '%s' overlaps the next entry", what,
+			    e->name);
+			goto out;
+		}
+		if (end_e < next) {
+			rc = dexf_seterr(err, DEXF_EFORMAT,
+			    "%s: %llu bytes after entry '%s' (offset %llu) "
+			    "belong to no entry", what,
+			    (unsigned long long)(next - end_e), e->name,
+			    (unsigned long long)end_e);
+			goto out;
+		}
+	}
+	(void)fs;
+out:
+	free(cd);
+	free(byoff);
+	if (rc != 0)
+		dexf_zipr_close(z);
+	return rc;
+}
+
+void
+dexf_zipr_close(dexf_zipr *z)
+{
+	if (z->ents != NULL)
+		for (size_t i = 0; i < z->n; i++)
+			free(z->ents[i].name);
+	free(z->ents);
+	free(z->by_name);
+	z->ents = NULL;
+	z->by_name = NULL;
+	z->n = 0;
+}
+
+const dexf_zipr_entry *
+dexf_zipr_find(const dexf_zipr *z, const char *name)
+{
+	size_t lo = 0, hi = z->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, z->ents[z->by_name[mid]].name);
+
+		if (c == 0)
+			return &z->ents[z->by_name[mid]];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+int
+dexf_zipr_pread(const dexf_zipr *z, const dexf_zipr_entry *e, uint64_t off,
+    void *buf, size_t len)
+{
+	int rc;
+
+	if (off > e->csize || len > e->csize - off)
+		return dexf_seterr(z->err, DEXF_EFORMAT,
+		    "%s: entry '%s': read of %zu bytes at %llu is outside the "
+		    "entry", z->what, e->name, len, (unsigned long long)off);
+	rc = dexf_pread_full(z->fd, buf, len, e->data_off + off);
+	if (rc == -2)
+		return dexf_seterr(z->err, DEXF_EFORMAT,
+		    "%s: entry '%s': truncated", z->what, e->name);
+	if (rc != 0)
+		return dexf_seterr_sys(z->err, DEXF_EIO, errno,
+		    "%s: entry '%s': read failed", z->what, e->name);
+	return 0;
+}
+
+int
+dexf_zipr_slurp(const dexf_zipr *z, const dexf_zipr_entry *e, size_t max,
+    unsigned char **out, size_t *outlen)
+{
+	unsigned char *raw = NULL, *plain = NULL;
+	int rc;
+
+	*out = NULL;
+	*outlen = 0;
+	if (e->usize > max || e->csize > max + max / 8 + 1024)
+		return dexf_seterr(z->err, DEXF_EFORMAT,
+		    "%s: entry '%s' is %llu bytes, more than the %zu allowed",
+		    z->what, e->name, (unsigned long long)e->usize, max);
+	raw = malloc(e->csize + 1);
+	plain = malloc(e->usize + 1);
+	if (raw == NULL || plain == NULL) {
+		rc = dexf_seterr(z->err, DEXF_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if ((rc = dexf_zipr_pread(z, e, 0, raw, e->csize)) != 0)
+		goto fail;
+	if (e->method == 0) {
+		memcpy(plain, raw, e->csize);
+	} else {
+		z_stream s;
+		int zr;
+
+		memset(&s, 0, sizeof(s));
+		if (inflateInit2(&s, -15) != Z_OK) {
+			rc = dexf_seterr(z->err, DEXF_ENOMEM, "out of memory");
+			goto fail;
+		}
+		s.next_in = raw;
+		s.avail_in = (uInt)e->csize;
+		s.next_out = plain;
+		s.avail_out = (uInt)e->usize + 1; /* +1 catches overlong */
+		zr = inflate(&s, Z_FINISH);
+		inflateEnd(&s);
+		if (zr != Z_STREAM_END || s.total_out != e->usize ||
+		    s.avail_in != 0) {
+			rc = dexf_seterr(z->err, DEXF_EINTEGRITY,
+			    "%s: entry '%s': compressed data is damaged "
+			    "(does not inflate to its recorded size)", z->what,
+			    e->name);
+			goto fail;
+		}
+	}
+	if ((uint32_t)crc32(0, plain, (uInt)e->usize) != e->crc) {
+		rc = dexf_seterr(z->err, DEXF_EINTEGRITY,
+		    "%s: entry '%s': CRC-32 mismatch", z->what, e->name);
+		goto fail;
+	}
+	plain[e->usize] = '\0';
+	free(raw);
+	*out = plain;
+	*outlen = e->usize;
+	return 0;
+fail:
+	free(raw);
+	free(plain);
+	return rc;
+}

@@ -1,0 +1,52 @@
+/*
+ * zipr.h - the strict ZIP64 reader (FORMAT.md "Reader profile").
+ *
+ * Opening checks every structural rule and bounds every size and count
+ * before use; afterwards every entry's data range is known to lie inside
+ * the file, and entries do not overlap.
+ */
+#ifndef DEXF_ZIPR_H
+#define DEXF_ZIPR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+typedef struct dexf_zipr_entry {
+	char *name;
+	uint16_t method, flags;
+	uint32_t crc, extattr;
+	uint64_t csize, usize;
+	uint64_t offset;    /* local header */
+	uint64_t data_off;  /* first byte of data */
+} dexf_zipr_entry;
+
+typedef struct dexf_zipr {
+	int fd;
+	uint64_t file_size;
+	uint64_t cd_start;
+	dexf_zipr_entry *ents;   /* central directory order */
+	size_t n;
+	size_t *by_name;         /* indexes sorted by name */
+	dexf_err *err;
+	const char *what;
+} dexf_zipr;
+
+/* Parse the container structure.  DEXF_EFORMAT on any violation, DEXF_EIO
+ * on read errors.  `what` names the file in messages (borrowed). */
+int dexf_zipr_open(dexf_zipr *z, int fd, const char *what, dexf_err *err);
+void dexf_zipr_close(dexf_zipr *z);
+const dexf_zipr_entry *dexf_zipr_find(const dexf_zipr *z, const char *name);
+/* Raw (stored) bytes of an entry's data at `off`; must lie inside it. */
+int dexf_zipr_pread(const dexf_zipr *z, const dexf_zipr_entry *e,
+	uint64_t off, void *buf, size_t len);
+/*
+ * Whole entry, decompressed, into a new NUL-terminated buffer (free()).
+ * Refuses entries larger than `max` (DEXF_EFORMAT).  A CRC-32 or size
+ * mismatch gives DEXF_EINTEGRITY.
+ */
+int dexf_zipr_slurp(const dexf_zipr *z, const dexf_zipr_entry *e,
+	size_t max, unsigned char **out, size_t *outlen);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * zipw.h - the strict ZIP64 writer (FORMAT.md "Container").
+ *
+ * Entries are written one after another; sizes and CRC are patched into
+ * the local header when an entry ends (the output is a seekable file), so
+ * no data descriptors are needed.
+ */
+#ifndef DEXF_ZIPW_H
+#define DEXF_ZIPW_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "error.h"
+
+typedef struct dexf_zipw_entry {
+	char *name;
+	uint16_t method, flags, version_needed, dostime, dosdate;
+	uint32_t crc, extattr;
+	uint64_t csize, usize, offset;
+} dexf_zipw_entry;
+
+typedef struct dexf_zipw {
+	int fd;
+	uint64_t pos;
+	dexf_zipw_entry *ents;
+	size_t n, cap;
+	int open;            /* an entry is in progress */
+	dexf_err *err;
+	const char *what;    /* output name for messages */
+} dexf_zipw;
+
+void dexf_zipw_init(dexf_zipw *z, int fd, const char *what, dexf_err *err);
+void dexf_zipw_free(dexf_zipw *z);
+/* Start an entry.  method 0 or 8; mode: Unix permission bits. */
+int dexf_zipw_begin(dexf_zipw *z, const char *name, int method,
+	unsigned mode, time_t mtime);
+/* Start the mimetype entry (stored, no extra field) with its content. */
+int dexf_zipw_mimetype(dexf_zipw *z, const char *content, time_t t);
+int dexf_zipw_write(dexf_zipw *z, const void *p, size_t n);
+/* End the current entry with the CRC and size of its uncompressed data. */
+int dexf_zipw_end(dexf_zipw *z, uint32_t crc, uint64_t usize);
+/* Write the central directory and end records. */
+int dexf_zipw_finish(dexf_zipw *z);
+/* Offset where the current entry's data starts (after its header). */
+uint64_t dexf_zipw_data_start(const dexf_zipw *z);
+
+#endif
