@@ -371,11 +371,16 @@ dexf_verify(dexf_report **out, const char *path,
 	/* 2. seal record and its signature */
 	rc = dexf_reader_load_seal(r);
 	if (rc != 0) {
+		/* name the file that failed: record or signature */
+		int in_sig = strstr(dexf_errstr(&r->err), ".p7s") != NULL &&
+		    r->seal_buf != NULL;
+
 		dexf_report_add(rep, rc == DEXF_EUNSUPPORTED ?
 		    DEXF_VERDICT_UNSUPPORTED : DEXF_VERDICT_CHAIN_BROKEN,
-		    rc == DEXF_EUNSUPPORTED ? "unsupported" : "record-invalid",
-		    DEXF_ENTRY_SEAL, NULL, -1, -1, 0, 0, "%s",
-		    dexf_errstr(&r->err));
+		    rc == DEXF_EUNSUPPORTED ? "unsupported" : in_sig ?
+		    "signature-invalid" : "record-invalid", in_sig ?
+		    DEXF_ENTRY_SEAL_SIG : DEXF_ENTRY_SEAL, NULL, -1, -1, 0, 0,
+		    "%s", dexf_errstr(&r->err));
 	} else if (r->sig_buf == NULL) {
 		dexf_report_add(rep, DEXF_VERDICT_INTACT_UNSIGNED, "unsigned",
 		    DEXF_ENTRY_SEAL, NULL, -1, -1, 0, 0,

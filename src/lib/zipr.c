@@ -281,7 +281,8 @@ parse_tail(dexf_zipr *z, uint64_t *n_out, uint64_t *cd_size_out)
 	if (get_le32(t + 56) != SIG_LOC64 || get_le32(t + 60) != 0 ||
 	    get_le32(t + 72) != 1)
 		return dexf_seterr(z->err, DEXF_EFORMAT,
-		    "%s: no ZIP64 end of central directory locator", z->what);
+		    "%s: not a dexf container: no ZIP64 end of central "
+		    "directory locator (every dexf container has one)", z->what);
 	e64 = get_le64(t + 64);
 	if (e64 != fs - sizeof(t) || get_le32(t) != SIG_EOCD64 ||
 	    get_le64(t + 4) != 44 || get_le32(t + 16) != 0 ||
