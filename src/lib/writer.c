@@ -1030,6 +1030,9 @@ out:
 
 /* ------------------------------------------------------------ finish */
 
+static int set_meta(dexf_writer *w, struct dexf_item *it, int slot,
+	const char *value);
+
 static int
 apply_meta(dexf_writer *w)
 {
@@ -1037,43 +1040,66 @@ apply_meta(dexf_writer *w)
 		pending_meta *pm = &w->meta[i];
 		struct dexf_item *it;
 		size_t pos;
-		int slot = dexf_meta_slot(pm->key);
-		char *v;
+		int slot = dexf_meta_slot(pm->key), rc;
 
-		if (pathset_find(&w->paths, &w->m, pm->path, &pos) != 1)
-			return dexf_seterr(&w->err, DEXF_ENOTFOUND,
-			    "item metadata for '%s': no item with that path "
-			    "was packed", pm->path);
-		it = &w->m.items[w->paths.slot[pos] - 1];
-		if (slot == M_UNREADABLE) {
-			dexf_range *r;
-			size_t n;
+		if (pathset_find(&w->paths, &w->m, pm->path, &pos) != 1) {
+			/* A directory: applies to every item below it. */
+			size_t plen = strlen(pm->path), hits = 0;
 
-			if (dexf_parse_ranges(pm->value, &r, &n) != 0)
-				return dexf_seterr(&w->err, DEXF_EINVAL,
-				    "bad unreadable ranges");
-			for (size_t k = 0; k < n; k++)
-				if (r[k].offset > it->size ||
-				    r[k].length > it->size - r[k].offset) {
-					free(r);
-					return dexf_seterr(&w->err, DEXF_EINVAL,
-					    "item '%s': unreadable range "
-					    "%llu:%llu is outside its %llu bytes",
-					    it->path,
-					    (unsigned long long)r[k].offset,
-					    (unsigned long long)r[k].length,
-					    (unsigned long long)it->size);
-				}
-			free(it->unreadable);
-			it->unreadable = r;
-			it->nunreadable = n;
+			for (size_t k = 0; k < w->m.nitems; k++) {
+				it = &w->m.items[k];
+				if (strncmp(it->path, pm->path, plen) != 0 ||
+				    it->path[plen] != '/')
+					continue;
+				if ((rc = set_meta(w, it, slot, pm->value)) != 0)
+					return rc;
+				hits++;
+			}
+			if (hits == 0)
+				return dexf_seterr(&w->err, DEXF_ENOTFOUND,
+				    "item metadata for '%s': no item or "
+				    "directory with that path was packed",
+				    pm->path);
+			continue;
 		}
-		if ((v = strdup(pm->value)) == NULL)
-			return dexf_seterr(&w->err, DEXF_ENOMEM,
-			    "out of memory");
-		free(it->meta[slot]);
-		it->meta[slot] = v;
+		it = &w->m.items[w->paths.slot[pos] - 1];
+		if ((rc = set_meta(w, it, slot, pm->value)) != 0)
+			return rc;
 	}
+	return 0;
+}
+
+static int
+set_meta(dexf_writer *w, struct dexf_item *it, int slot, const char *value)
+{
+	char *v;
+
+	if (slot == M_UNREADABLE) {
+		dexf_range *r;
+		size_t n;
+
+		if (dexf_parse_ranges(value, &r, &n) != 0)
+			return dexf_seterr(&w->err, DEXF_EINVAL,
+			    "bad unreadable ranges");
+		for (size_t k = 0; k < n; k++)
+			if (r[k].offset > it->size ||
+			    r[k].length > it->size - r[k].offset) {
+				free(r);
+				return dexf_seterr(&w->err, DEXF_EINVAL,
+				    "item '%s': unreadable range %llu:%llu is "
+				    "outside its %llu bytes", it->path,
+				    (unsigned long long)r[k].offset,
+				    (unsigned long long)r[k].length,
+				    (unsigned long long)it->size);
+			}
+		free(it->unreadable);
+		it->unreadable = r;
+		it->nunreadable = n;
+	}
+	if ((v = strdup(value)) == NULL)
+		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+	free(it->meta[slot]);
+	it->meta[slot] = v;
 	return 0;
 }
 
