@@ -421,6 +421,9 @@ evaluate_trust(dexf_sig_result *res, X509 *signer,
 	if (X509_STORE_CTX_init(ctx, st, signer, untrusted) != 1)
 		goto out;
 	X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_ANY);
+	/* An anchor may be an intermediate: a CIRT that trusts one lab's
+	 * issuing CA need not trust the whole root. */
+	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_PARTIAL_CHAIN);
 	if (X509_verify_cert(ctx) == 1) {
 		uint32_t ku = X509_get_key_usage(signer);
 

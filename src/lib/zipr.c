@@ -140,6 +140,10 @@ parse_cd(dexf_zipr *z, const unsigned char *cd, uint64_t cd_size, uint64_t n)
 			return dexf_seterr(z->err, DEXF_EFORMAT,
 			    "%s: central directory entry %zu needs ZIP version "
 			    "%u", z->what, i, get_le16(cd + p + 6));
+		if (get_le16(cd + p + 32) != 0)
+			return dexf_seterr(z->err, DEXF_EFORMAT,
+			    "%s: central directory entry %zu has a comment "
+			    "(not in the dexf profile)", z->what, i);
 		if (get_le16(cd + p + 34) != 0)
 			return dexf_seterr(z->err, DEXF_EFORMAT,
 			    "%s: central directory entry %zu is on another "
