@@ -28,7 +28,7 @@ extern "C" {
 
 typedef struct dexf_writer dexf_writer;
 
-/* Allocate a writer with default settings (1 MiB chunks, deflate level 6,
+/* Allocate a writer with default settings (1 MiB chunks, deflate level 1,
  * SHA-256 only, unsigned).  Free with dexf_writer_free(). */
 DEXF_EXTERN int dexf_writer_new(dexf_writer **out);
 /* Free a writer; removes the temporary file if not finished.  NULL ok. */
@@ -40,7 +40,7 @@ DEXF_EXTERN const char *dexf_writer_errmsg(const dexf_writer *w);
 
 /* Chunk size in bytes: a power of two from 4 KiB to 64 MiB. */
 DEXF_EXTERN int dexf_writer_set_chunk_size(dexf_writer *w, uint32_t size);
-/* Compression; level 1..9 for deflate (0 = default 6), ignored for store. */
+/* Compression; level 1..9 for deflate (0 = default 1), ignored for store. */
 DEXF_EXTERN int dexf_writer_set_compression(dexf_writer *w,
 	dexf_compression c, int level);
 /* Extra digest algorithms (dexf_hash flags); SHA-256 is always added. */

@@ -34,7 +34,7 @@ dexf_codec_new(dexf_codec **out, int level)
 	*out = NULL;
 	if (c == NULL)
 		return -1;
-	c->level = level <= 0 ? 6 : level;
+	c->level = level <= 0 ? 1 : level;
 	*out = c;
 	return 0;
 }

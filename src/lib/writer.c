@@ -152,7 +152,7 @@ dexf_writer_new(dexf_writer **out)
 		return DEXF_ENOMEM;
 	w->chunk_size = DEXF_CHUNK_DEFAULT;
 	w->compression = 8;
-	w->level = 6;
+	w->level = 1;
 	w->hashes = DEXF_HASH_SHA256;
 	w->fd = w->idx_fd = -1;
 	*out = w;
@@ -240,7 +240,7 @@ dexf_writer_set_compression(dexf_writer *w, dexf_compression c, int level)
 		return dexf_seterr(&w->err, DEXF_EINVAL,
 		    "compression level %d is not 1..9", level);
 	w->compression = c == DEXF_COMPRESSION_DEFLATE ? 8 : 0;
-	w->level = level == 0 ? 6 : level;
+	w->level = level == 0 ? 1 : level;
 	return 0;
 }
 
