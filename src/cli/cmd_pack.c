@@ -401,6 +401,11 @@ cmd_pack(int argc, char **argv)
 		goto out;
 	}
 	for (int i = optind; i < argc; i++)
+		if (argv[i][0] == '\0') {
+			cli_err("pack", "an input name is empty");
+			goto out;
+		}
+	for (int i = optind; i < argc; i++)
 		if (strcmp(argv[i], "-") == 0 && name == NULL) {
 			cli_err("pack", "stdin ('-') needs --name NAME");
 			goto out;
