@@ -288,8 +288,6 @@ dexf_manifest_write(const dexf_manifest *m, unsigned char **out,
 {
 	xmlBufferPtr buf = xmlBufferCreate();
 	xmlTextWriterPtr w = NULL;
-	xmlDocPtr check = NULL;
-	int rc;
 
 	*out = NULL;
 	*outlen = 0;
@@ -337,26 +335,9 @@ dexf_manifest_write(const dexf_manifest *m, unsigned char **out,
 	W(xmlTextWriterEndElement(w));
 	W(xmlTextWriterEndDocument(w));
 	xmlFreeTextWriter(w);
-	w = NULL;
 	/* Read our own output back through the reader's checks. */
-	rc = dexf_xml_parse(&check, xmlBufferContent(buf),
-	    (size_t)xmlBufferLength(buf), DEXF_SCHEMA_MANIFEST,
-	    "manifest.xml (being written)", err);
-	xmlFreeDoc(check);
-	if (rc != 0) {
-		xmlBufferFree(buf);
-		return rc;
-	}
-	*outlen = (size_t)xmlBufferLength(buf);
-	*out = malloc(*outlen + 1);
-	if (*out == NULL) {
-		xmlBufferFree(buf);
-		return dexf_seterr(err, DEXF_ENOMEM, "out of memory");
-	}
-	memcpy(*out, xmlBufferContent(buf), *outlen);
-	(*out)[*outlen] = '\0';
-	xmlBufferFree(buf);
-	return 0;
+	return dexf_xml_take(buf, DEXF_SCHEMA_MANIFEST,
+	    "manifest.xml (being written)", out, outlen, err);
 fail:
 	xmlFreeTextWriter(w);
 	xmlBufferFree(buf);

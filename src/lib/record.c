@@ -40,9 +40,7 @@ dexf_record_write(const dexf_record *r, unsigned char **out, size_t *outlen,
 {
 	xmlBufferPtr buf = xmlBufferCreate();
 	xmlTextWriterPtr w = NULL;
-	xmlDocPtr check = NULL;
 	char hex[65];
-	int rc;
 
 	*out = NULL;
 	if (buf == NULL || (w = xmlNewTextWriterMemory(buf, 0)) == NULL) {
@@ -101,24 +99,9 @@ dexf_record_write(const dexf_record *r, unsigned char **out, size_t *outlen,
 	W(xmlTextWriterEndElement(w));
 	W(xmlTextWriterEndDocument(w));
 	xmlFreeTextWriter(w);
-	w = NULL;
-	rc = dexf_xml_parse(&check, xmlBufferContent(buf),
-	    (size_t)xmlBufferLength(buf), DEXF_SCHEMA_RECORD,
-	    "record (being written)", err);
-	xmlFreeDoc(check);
-	if (rc != 0) {
-		xmlBufferFree(buf);
-		return rc;
-	}
-	*outlen = (size_t)xmlBufferLength(buf);
-	*out = malloc(*outlen + 1);
-	if (*out == NULL) {
-		xmlBufferFree(buf);
-		return dexf_seterr(err, DEXF_ENOMEM, "out of memory");
-	}
-	memcpy(*out, xmlBufferContent(buf), *outlen + 1);
-	xmlBufferFree(buf);
-	return 0;
+	/* Read our own output back through the reader's checks. */
+	return dexf_xml_take(buf, DEXF_SCHEMA_RECORD,
+	    "record (being written)", out, outlen, err);
 fail:
 	xmlFreeTextWriter(w);
 	xmlBufferFree(buf);

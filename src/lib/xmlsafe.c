@@ -213,3 +213,30 @@ dexf_xml_attr(xmlNodePtr node, const char *name)
 	xmlFree(v);
 	return s;
 }
+
+int
+dexf_xml_take(xmlBufferPtr buf, dexf_schema_id schema, const char *what,
+    unsigned char **out, size_t *outlen, dexf_err *err)
+{
+	xmlDocPtr check = NULL;
+	size_t len = (size_t)xmlBufferLength(buf);
+	int rc;
+
+	*out = NULL;
+	*outlen = 0;
+	rc = dexf_xml_parse(&check, xmlBufferContent(buf), len, schema, what,
+	    err);
+	xmlFreeDoc(check);
+	if (rc == 0) {
+		*out = malloc(len + 1);
+		if (*out == NULL) {
+			rc = dexf_seterr(err, DEXF_ENOMEM, "out of memory");
+		} else {
+			memcpy(*out, xmlBufferContent(buf), len);
+			(*out)[len] = '\0';
+			*outlen = len;
+		}
+	}
+	xmlBufferFree(buf);
+	return rc;
+}

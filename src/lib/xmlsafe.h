@@ -26,6 +26,14 @@ int dexf_xml_parse(xmlDocPtr *out, const unsigned char *buf, size_t len,
 int dexf_xml_validate(xmlDocPtr doc, dexf_schema_id schema, const char *what,
 	dexf_err *err);
 
+/*
+ * Take the serialized document in `buf` (which is freed), read it back
+ * through dexf_xml_parse() so nothing is written that a reader would
+ * refuse, and return a malloc'd NUL-terminated copy.
+ */
+int dexf_xml_take(xmlBufferPtr buf, dexf_schema_id schema, const char *what,
+	unsigned char **out, size_t *outlen, dexf_err *err);
+
 /* First child element named `name` (in any namespace), or NULL. */
 xmlNodePtr dexf_xml_child(xmlNodePtr parent, const char *name);
 /* Text content of a child element (malloc'd; NULL if absent). */
