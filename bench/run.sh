@@ -441,7 +441,7 @@ if [ "$DEXF_OK" = 1 ]; then
 
     measure unpack dexf image "unpack image" "dexf unpack" "$IMG_BYTES" "" 0 \
         "$OUT/unpack" "rm -rf $OUTQ/unpack && mkdir -p $OUTQ/unpack" \
-        "$DX unpack $OUTQ/img.dexf -C $OUTQ/unpack"
+        "$DX unpack $VERIFY_Q -q $OUTQ/img.dexf -C $OUTQ/unpack"
     # the unpacked image must be byte-identical
     got=$(find "$OUT/unpack" -type f -size "${IMG_BYTES}c" | head -n 1)
     if [ -z "$got" ] || ! cmp -s "$got" "$IMG"; then
@@ -481,7 +481,7 @@ if [ "$DEXF_OK" = 1 ]; then
     # round trip (untimed): unpacked tree must equal the original
     rm -rf "$OUT/tunpack"; mkdir -p "$OUT/tunpack"
     lf="$LOGDIR/tree_unpack.log"
-    if "$DEXF_BIN" unpack "$OUT/t.dexf" -C "$OUT/tunpack" > "$lf" 2>&1; then rc=0; else rc=$?; fi
+    if eval "\"\$DEXF_BIN\" unpack $VERIFY_Q -q \"\$OUT/t.dexf\" -C \"\$OUT/tunpack\"" > "$lf" 2>&1; then rc=0; else rc=$?; fi
     [ "$rc" = 0 ] || dexf_fail tree_unpack "$DEXF_BIN unpack $OUT/t.dexf -C $OUT/tunpack" "$rc" "$lf" "unpack of tree failed"
     if [ -d "$OUT/tunpack/$TREE_NAME" ]; then troot=$OUT/tunpack/$TREE_NAME; else troot=$OUT/tunpack; fi
     diff -r -q "$TREE" "$troot" > "$LOGDIR/tree_diff.log" 2>&1 \
