@@ -62,6 +62,16 @@ DEXF_EXTERN int dexf_verify(dexf_report **out, const char *path,
 	const dexf_verify_opts *opts);
 DEXF_EXTERN void dexf_report_free(dexf_report *rep);
 
+/*
+ * Check before verifying that a trust anchor can be used: `pinned` 0 for a
+ * --trust CA file or hashed directory, 1 for a --signer certificate.
+ * 0 when usable; DEXF_ENOTFOUND or DEXF_EINVAL with the reason in `msg`.
+ * dexf_verify() itself treats an unusable anchor as one that trusts
+ * nobody, so front ends should call this first and report a usage error.
+ */
+DEXF_EXTERN int dexf_anchor_check(const char *path, int pinned, char *msg,
+	size_t msglen);
+
 DEXF_EXTERN dexf_verdict dexf_report_verdict(const dexf_report *rep);
 /* One-line summary of the verdict and its first reason; borrowed. */
 DEXF_EXTERN const char *dexf_report_summary(const dexf_report *rep);
@@ -154,6 +164,9 @@ typedef struct dexf_coverage {
 	uint64_t chunks_checked;
 	uint64_t bytes_hashed;    /* evidence bytes recomputed */
 	uint64_t unreadable_bytes; /* bytes declared unreadable at acquisition */
+	int manifest_bound;       /* the manifest matches a seal record whose
+	                             signature is valid (or that is unsigned):
+	                             item results mean "as sealed" only then */
 } dexf_coverage;
 
 DEXF_EXTERN const dexf_coverage *dexf_report_coverage(const dexf_report *rep);

@@ -162,3 +162,22 @@ cli_human(uint64_t n, char *buf, size_t len)
 		snprintf(buf, len, "%.1f %s", v, unit[u]);
 	return buf;
 }
+
+int
+cli_check_anchors(const char *verb, const char *const *trust, size_t ntrust,
+    const char *const *signers, size_t nsigners)
+{
+	char msg[512];
+
+	for (size_t i = 0; i < ntrust; i++)
+		if (dexf_anchor_check(trust[i], 0, msg, sizeof(msg)) != 0) {
+			cli_err(verb, "--trust %s", msg);
+			return -1;
+		}
+	for (size_t i = 0; i < nsigners; i++)
+		if (dexf_anchor_check(signers[i], 1, msg, sizeof(msg)) != 0) {
+			cli_err(verb, "--signer %s", msg);
+			return -1;
+		}
+	return 0;
+}

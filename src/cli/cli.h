@@ -40,6 +40,11 @@ int cli_exit_for(int rc);
 /* Exit code for a verdict; integrity_only maps "not established" to 0. */
 int cli_exit_for_verdict(dexf_verdict v, int integrity_only);
 
+/* Check --trust and --signer files before use; prints and returns -1 on
+ * the first unusable one. */
+int cli_check_anchors(const char *verb, const char *const *trust,
+	size_t ntrust, const char *const *signers, size_t nsigners);
+
 /* Parse "1M", "64k", "4096" (binary suffixes); -1 on error. */
 int cli_parse_size(const char *s, uint64_t *out);
 int cli_parse_u64(const char *s, uint64_t *out);

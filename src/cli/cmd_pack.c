@@ -465,7 +465,9 @@ cmd_pack(int argc, char **argv)
 	dexf_writer_set_warning(w, on_warning, NULL);
 	if ((rc = dexf_writer_open(w, out, force)) != 0) {
 		cli_err("pack", "%s", dexf_writer_errmsg(w));
-		ec = cli_exit_for(rc);
+		/* an unusable key is a usage problem, not an unreadable
+		 * container */
+		ec = rc == DEXF_EUNSUPPORTED ? EXIT_USAGE : cli_exit_for(rc);
 		goto out;
 	}
 	for (int i = optind; i < argc; i++) {

@@ -298,6 +298,8 @@ cmd_unpack(int argc, char **argv)
 		goto out;
 	}
 	path = argv[optind++];
+	if (cli_check_anchors("unpack", trust, ntrust, signers, nsigners) != 0)
+		goto out;
 	/* The seal, signature and indexes first: nothing is extracted from
 	 * a container whose seal does not hold. */
 	memset(&vo, 0, sizeof(vo));
@@ -330,6 +332,22 @@ cmd_unpack(int argc, char **argv)
 		if (ec == EXIT_USAGE)
 			ec = EXIT_UNREADABLE;
 		goto out;
+	}
+	n = dexf_reader_item_count(r);
+	for (int i = optind; i < argc; i++) {
+		int found = 0;
+
+		for (size_t k = 0; k < n && !found; k++) {
+			unsigned char one = 0;
+			char *sel[1] = { argv[i] };
+
+			found = selected(dexf_reader_item(r, k), sel, 1, &one);
+		}
+		if (!found) {
+			cli_err("unpack", "%s: no such item in %s", argv[i], path);
+			ec = EXIT_USAGE;
+			goto out;
+		}
 	}
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
 		cli_err("unpack", "%s: cannot create: %s", dir, strerror(errno));

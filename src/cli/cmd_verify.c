@@ -177,6 +177,7 @@ cli_json_report(json *j, const char *path, const dexf_report *rep,
 	json_ku64(j, "chunks_checked", c->chunks_checked);
 	json_ku64(j, "bytes_hashed", c->bytes_hashed);
 	json_ku64(j, "unreadable_bytes", c->unreadable_bytes);
+	json_kbool(j, "manifest_bound", c->manifest_bound);
 	json_end_obj(j);
 	json_end_obj(j);
 }
@@ -214,6 +215,9 @@ human(const char *path, const dexf_report *rep, int quiet)
 		printf("  trust       %s: %s\n", dexf_trust_name(s->trust),
 		    s->trust_detail ? s->trust_detail : "");
 	}
+	if (dexf_report_item_count(rep) > 0 && !c->manifest_bound)
+		printf("  note        items were checked against a manifest "
+		    "that no valid seal binds\n");
 	for (size_t i = 0; i < dexf_report_item_count(rep); i++) {
 		const dexf_item_result *it = dexf_report_item(rep, i);
 
@@ -279,6 +283,8 @@ cmd_verify(int argc, char **argv)
 		cli_err("verify", "no container given");
 		goto out;
 	}
+	if (cli_check_anchors("verify", trust, ntrust, signers, nsigners) != 0)
+		goto out;
 	if (as_json && quiet) {
 		cli_err("verify", "--json conflicts with --quiet");
 		goto out;

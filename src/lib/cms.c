@@ -394,6 +394,17 @@ evaluate_trust(dexf_sig_result *res, X509 *signer,
 		X509_free(pin);
 		ERR_clear_error();
 		if (same) {
+			/* Pinning names the certificate, not a time: without a
+			 * trusted time-stamp it is judged now, like a chain. */
+			if (X509_cmp_current_time(X509_get0_notAfter(signer)) < 0 ||
+			    X509_cmp_current_time(X509_get0_notBefore(signer)) > 0) {
+				res->trust = DEXF_TRUST_EXPIRED;
+				snprintf(res->trust_detail,
+				    sizeof(res->trust_detail), "pinned signer "
+				    "certificate %s is outside its validity "
+				    "period", signers[i]);
+				return;
+			}
 			res->trust = DEXF_TRUST_TRUSTED;
 			snprintf(res->trust_detail, sizeof(res->trust_detail),
 			    "pinned signer certificate %s", signers[i]);
@@ -552,4 +563,57 @@ out:
 	CMS_ContentInfo_free(cms);
 	ERR_clear_error();
 	return rc;
+}
+
+int
+dexf_signer_expired(const dexf_signer *s, char *when, size_t len)
+{
+	const ASN1_TIME *na = X509_get0_notAfter(s->cert);
+
+	fmt_asn1_time(when, len, na);
+	return X509_cmp_current_time(na) < 0;
+}
+
+int
+dexf_anchor_check(const char *path, int pinned, char *msg, size_t msglen)
+{
+	struct stat sb;
+	X509_STORE *st;
+	int ok;
+
+	if (path == NULL)
+		return DEXF_EINVAL;
+	if (stat(path, &sb) != 0) {
+		snprintf(msg, msglen, "%s: %s", path, strerror(errno));
+		return DEXF_ENOTFOUND;
+	}
+	if (pinned) {
+		X509 *x = S_ISDIR(sb.st_mode) ? NULL : read_cert(path);
+
+		ok = x != NULL;
+		X509_free(x);
+		ERR_clear_error();
+		if (!ok) {
+			snprintf(msg, msglen, "%s: not a PEM certificate", path);
+			return DEXF_EINVAL;
+		}
+		return 0;
+	}
+	if ((st = X509_STORE_new()) == NULL) {
+		snprintf(msg, msglen, "out of memory");
+		return DEXF_ENOMEM;
+	}
+	ok = load_anchor(st, path) == 0;
+	if (ok && !S_ISDIR(sb.st_mode)) {
+		STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(st);
+
+		ok = objs != NULL && sk_X509_OBJECT_num(objs) > 0;
+	}
+	X509_STORE_free(st);
+	ERR_clear_error();
+	if (!ok) {
+		snprintf(msg, msglen, "%s: no PEM certificates to trust", path);
+		return DEXF_EINVAL;
+	}
+	return 0;
 }

@@ -18,6 +18,9 @@ void dexf_signer_free(dexf_signer *s);
 /* Examiner-readable subject of the signer certificate (CN if present). */
 const char *dexf_signer_name(const dexf_signer *s);
 
+/* 1 if the signer certificate has expired; `when` gets its notAfter. */
+int dexf_signer_expired(const dexf_signer *s, char *when, size_t len);
+
 int dexf_cms_sign(dexf_signer *s, const unsigned char *data, size_t len,
 	unsigned char **der, size_t *derlen, dexf_err *err);
 

@@ -613,6 +613,45 @@ cmp_path(const void *a, const void *b)
 	    (*(struct dexf_item *const *)b)->path);
 }
 
+static int
+cmp_key_path(const void *key, const void *b)
+{
+	return strcmp(key, (*(struct dexf_item *const *)b)->path);
+}
+
+/*
+ * No item may lie below a file or a symbolic link: 'd' -> /tmp plus 'd/x'
+ * would let an unpacker write through the link.  `sorted` holds the items
+ * in path order.
+ */
+static int
+check_ancestors(struct dexf_item **sorted, size_t n, const char *what,
+    dexf_err *err)
+{
+	char prefix[DEXF_PATH_MAX + 1];
+
+	for (size_t i = 0; i < n; i++) {
+		const char *p = sorted[i]->path;
+
+		for (const char *s = strchr(p, '/'); s; s = strchr(s + 1, '/')) {
+			struct dexf_item **hit;
+			size_t len = (size_t)(s - p);
+
+			memcpy(prefix, p, len);
+			prefix[len] = '\0';
+			hit = bsearch(prefix, sorted, n, sizeof(*sorted),
+			    cmp_key_path);
+			if (hit != NULL && (*hit)->kind != DEXF_ITEM_DIRECTORY)
+				return dexf_seterr(err, DEXF_EFORMAT,
+				    "%s: item '%s' lies below '%s', which is a "
+				    "%s", what, p, prefix,
+				    (*hit)->kind == DEXF_ITEM_SYMLINK ?
+				    "symbolic link" : "file");
+		}
+	}
+	return 0;
+}
+
 int
 dexf_manifest_parse(dexf_manifest *m, const unsigned char *buf, size_t len,
     const char *what, dexf_err *err)
@@ -704,6 +743,8 @@ dexf_manifest_parse(dexf_manifest *m, const unsigned char *buf, size_t len,
 				    sorted[i]->path);
 				goto out;
 			}
+		if ((rc = check_ancestors(sorted, m->nitems, what, err)) != 0)
+			goto out;
 	}
 	rc = 0;
 out:

@@ -360,14 +360,14 @@ dexf_reader_item_entries(dexf_reader *r, const struct dexf_item *it,
 		    "item '%s': chunk index '%s' is missing", it->path,
 		    it->index_entry);
 	if (x->method != 0 || x->csize < DEXF_IDX_HEADER)
-		return dexf_seterr(&r->err, DEXF_EFORMAT,
+		return dexf_seterr(&r->err, DEXF_EINTEGRITY,
 		    "%s: chunk index must be stored and at least 64 bytes",
 		    it->index_entry);
 	if ((rc = dexf_zipr_pread(&r->z, x, 0, hdr, sizeof(hdr))) != 0)
 		return rc;
 	if ((rc = dexf_idx_header_decode(h, hdr, x->csize, it->index_entry,
 	    &r->err)) != 0)
-		return rc;
+		return rc == DEXF_EFORMAT ? DEXF_EINTEGRITY : rc;
 	if (h->chunk_size != it->chunk_size || h->item_size != it->size ||
 	    h->chunk_count != it->chunk_count ||
 	    h->compression != it->compression ||
@@ -389,8 +389,8 @@ dexf_reader_item_entries(dexf_reader *r, const struct dexf_item *it,
 }
 
 /* Check the index file's SHA-256 against the manifest once per item. */
-static int
-check_index_digest(dexf_reader *r, const struct dexf_item *it,
+int
+dexf_reader_check_index(dexf_reader *r, const struct dexf_item *it,
     const dexf_zipr_entry *x)
 {
 	size_t idx = (size_t)(it - r->m.items);
@@ -514,7 +514,7 @@ dexf_reader_read(dexf_reader *r, const dexf_item *it, uint64_t offset,
 	if (!r->have_manifest)
 		return dexf_seterr(&r->err, DEXF_EINVAL, "reader is not open");
 	if ((rc = dexf_reader_item_entries(r, it, &d, &x, &h)) != 0 ||
-	    (rc = check_index_digest(r, it, x)) != 0 ||
+	    (rc = dexf_reader_check_index(r, it, x)) != 0 ||
 	    (rc = ensure_buffers(r, h.chunk_size)) != 0)
 		return rc;
 	if (offset >= it->size)
@@ -565,7 +565,7 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 	s->crc = 0;
 	s->trailer_bad = 0;
 	if ((rc = dexf_reader_item_entries(r, it, &d, &x, &h)) != 0 ||
-	    (rc = check_index_digest(r, it, x)) != 0 ||
+	    (rc = dexf_reader_check_index(r, it, x)) != 0 ||
 	    (rc = ensure_buffers(r, h.chunk_size)) != 0)
 		return rc;
 	if (dexf_mdset_init(&md, s->hashes) != 0)

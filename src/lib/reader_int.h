@@ -53,6 +53,10 @@ int dexf_reader_item_entries(dexf_reader *r, const struct dexf_item *it,
 	const dexf_zipr_entry **data, const dexf_zipr_entry **index,
 	dexf_idx_header *h);
 
+/* The index entry's SHA-256 against the manifest (cached per item). */
+int dexf_reader_check_index(dexf_reader *r, const struct dexf_item *it,
+	const dexf_zipr_entry *index);
+
 typedef struct dexf_scan {
 	int out_fd;                 /* write plaintext here, or -1 */
 	int keep_going;             /* continue after a bad chunk */

@@ -154,17 +154,25 @@ check_item(dexf_reader *r, const struct dexf_item *it, dexf_item_result *res,
 	mark(r, acc, it->entry);
 	mark(r, acc, it->index_entry);
 	rc = dexf_reader_item_entries(r, it, &d, &x, &h);
+	if (rc == 0 && (rc = dexf_reader_check_index(r, it, x)) != 0 &&
+	    rc != DEXF_EINTEGRITY)
+		rc = DEXF_EINTEGRITY;
 	if (rc != 0) {
 		const char *msg = dexf_errstr(&r->err);
-		int missing = dexf_zipr_find(&r->z, it->entry) == NULL ||
-		    dexf_zipr_find(&r->z, it->index_entry) == NULL;
+		int no_data = dexf_zipr_find(&r->z, it->entry) == NULL;
+		int no_index = dexf_zipr_find(&r->z, it->index_entry) == NULL;
+		/* the evidence entry is at fault only when its own sizes
+		 * disagree; everything else here is about the index */
+		int data_fault = no_data || strstr(msg, "has size") != NULL;
 
-		res->status = missing ? DEXF_ITEM_MISSING : DEXF_ITEM_MISMATCH;
+		res->status = no_data || no_index ? DEXF_ITEM_MISSING :
+		    DEXF_ITEM_MISMATCH;
 		dexf_report_add(rep, rc == DEXF_EUNSUPPORTED ?
 		    DEXF_VERDICT_UNSUPPORTED : DEXF_VERDICT_TAMPERED,
-		    missing ? "missing-entry" : rc == DEXF_EUNSUPPORTED ?
-		    "unsupported" : "index-mismatch", it->entry, it->path,
-		    -1, -1, 0, 0, "%s", msg);
+		    no_data || no_index ? "missing-entry" :
+		    rc == DEXF_EUNSUPPORTED ? "unsupported" : data_fault ?
+		    "size-mismatch" : "index-mismatch", data_fault ? it->entry :
+		    it->index_entry, it->path, -1, -1, 0, 0, "%s", msg);
 		return;
 	}
 	if (o->flags & DEXF_VERIFY_QUICK) {
@@ -173,14 +181,7 @@ check_item(dexf_reader *r, const struct dexf_item *it, dexf_item_result *res,
 		(void)hdr;
 		res->status = DEXF_ITEM_NOT_CHECKED;
 		memset(&s, 0, sizeof(s));
-		/* index digest against the manifest, then its layout */
-		if (dexf_reader_read(r, it, 0, NULL, 0, NULL) != 0) {
-			res->status = DEXF_ITEM_MISMATCH;
-			dexf_report_add(rep, DEXF_VERDICT_TAMPERED,
-			    "index-mismatch", it->index_entry, it->path, -1, -1,
-			    0, 0, "%s", dexf_errstr(&r->err));
-			return;
-		}
+		/* the index digest was checked above; now its layout */
 		if (walk_index(r, it, x, &h, rep) != 0)
 			res->status = DEXF_ITEM_MISMATCH;
 		return;
@@ -212,7 +213,8 @@ check_item(dexf_reader *r, const struct dexf_item *it, dexf_item_result *res,
 		res->status = DEXF_ITEM_MISMATCH;
 		dexf_report_add(rep, rc == DEXF_EIO ? DEXF_VERDICT_UNREADABLE :
 		    DEXF_VERDICT_TAMPERED, rc == DEXF_EIO ? "io" :
-		    "index-mismatch", it->entry, it->path, -1, -1, 0, 0, "%s",
+		    "index-mismatch", rc == DEXF_EIO ? it->entry :
+		    it->index_entry, it->path, -1, -1, 0, 0, "%s",
 		    dexf_errstr(&r->err));
 		return;
 	}
@@ -221,10 +223,12 @@ check_item(dexf_reader *r, const struct dexf_item *it, dexf_item_result *res,
 		return;
 	}
 	rep->cov.items_checked++;
-	res->sha256 = strdup(s.hex[0]);
 	res->status = s.bad ? DEXF_ITEM_MISMATCH : DEXF_ITEM_OK;
+	/* With damaged chunks the item's digests cannot match and their
+	 * value means nothing: the chunk problems say where it differs. */
 	if (s.bad)
-		return; /* the chunk report says where; digests follow */
+		return;
+	res->sha256 = strdup(s.hex[0]);
 	for (int i = 0; i < DEXF_NHASH; i++) {
 		if (it->digest[i] == NULL || s.hex[i][0] == '\0')
 			continue;
@@ -519,14 +523,26 @@ dexf_verify(dexf_report **out, const char *path,
 		rc = DEXF_ECANCELED;
 		goto fail;
 	}
+	rep->cov.manifest_bound = manifest_bound && r->have_seal &&
+	    (r->sig_buf == NULL || rep->sig.valid) &&
+	    strcmp(r->seal.container_id, r->m.container_id) == 0;
 
 accounting:
-	/* 5. every entry must be accounted for */
+	/* 5. every entry must be accounted for.  Without a usable manifest
+	 * evidence and index entries cannot be judged: not checked, not
+	 * "extra". */
 	for (size_t i = 0; i < r->z.n; i++) {
+		const char *n = r->z.ents[i].name;
+
 		if (acc[i]) {
 			rep->cov.entries_accounted++;
 			continue;
 		}
+		if (!r->have_manifest &&
+		    (strncmp(n, DEXF_EVIDENCE_PREFIX,
+		    strlen(DEXF_EVIDENCE_PREFIX)) == 0 ||
+		    strncmp(n, DEXF_INDEX_PREFIX, strlen(DEXF_INDEX_PREFIX)) == 0))
+			continue;
 		dexf_report_add(rep, DEXF_VERDICT_TAMPERED, "extra-entry",
 		    r->z.ents[i].name, NULL, -1, -1, 0, 0,
 		    "entry '%s' is not covered by the manifest or the seal",

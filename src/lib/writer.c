@@ -546,6 +546,14 @@ dexf_writer_open(dexf_writer *w, const char *path, int overwrite)
 		return rc;
 	dexf_free_secret(w->passphrase);
 	w->passphrase = NULL;
+	if (w->signer != NULL) {
+		char when[32];
+
+		if (dexf_signer_expired(w->signer, when, sizeof(when)))
+			warn(w, "signer certificate %s expired on %s: verifiers "
+			    "will report this seal as not trusted", w->cert_path,
+			    when);
+	}
 	if (dexf_codec_new(&w->codec, w->level) != 0 ||
 	    (w->inbuf = malloc(w->chunk_size)) == NULL ||
 	    (w->outbuf = malloc(dexf_chunk_stored_max(w->chunk_size))) == NULL)
