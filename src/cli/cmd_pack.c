@@ -299,6 +299,7 @@ cmd_pack(int argc, char **argv)
 	size_t nmetas = 0, nagents = 0;
 	char *pass = NULL;
 	int force = 0, quiet = 0, nosign = 0, c, rc, ec = EXIT_USAGE;
+	int store = 0, level = 0;
 	unsigned hashes = DEXF_HASH_SHA256;
 	dexf_writer *w = NULL;
 	cli_progress prog;
@@ -339,11 +340,9 @@ cmd_pack(int argc, char **argv)
 			break;
 		case O_COMP:
 			if (strcmp(optarg, "deflate") == 0)
-				rc = dexf_writer_set_compression(w,
-				    DEXF_COMPRESSION_DEFLATE, 0);
+				store = 0;
 			else if (strcmp(optarg, "store") == 0)
-				rc = dexf_writer_set_compression(w,
-				    DEXF_COMPRESSION_STORE, 0);
+				store = 1;
 			else {
 				cli_err("pack", "--compression must be deflate "
 				    "or store");
@@ -355,8 +354,7 @@ cmd_pack(int argc, char **argv)
 				cli_err("pack", "--level must be 1 to 9");
 				goto out;
 			}
-			rc = dexf_writer_set_compression(w,
-			    DEXF_COMPRESSION_DEFLATE, (int)v);
+			level = (int)v;
 			break;
 		case O_CHUNK:
 			if (cli_parse_size(optarg, &v) != 0 || v > UINT32_MAX) {
@@ -382,8 +380,18 @@ cmd_pack(int argc, char **argv)
 		cli_err("pack", "nothing to pack: give files, directories or -");
 		goto out;
 	}
-	if (nosign && (key || cert || chain)) {
-		cli_err("pack", "--no-sign conflicts with --key/--cert/--chain");
+	if (nosign && (key || cert || chain || passfile || passenv)) {
+		cli_err("pack", "--no-sign conflicts with --key, --cert, --chain "
+		    "and the passphrase options");
+		goto out;
+	}
+	if (store && level) {
+		cli_err("pack", "--level conflicts with --compression store");
+		goto out;
+	}
+	if (dexf_writer_set_compression(w, store ? DEXF_COMPRESSION_STORE :
+	    DEXF_COMPRESSION_DEFLATE, level) != 0) {
+		cli_err("pack", "%s", dexf_writer_errmsg(w));
 		goto out;
 	}
 	if (!nosign && (key == NULL || cert == NULL)) {

@@ -35,7 +35,11 @@ help(FILE *f)
 "  -i, --integrity-only     exit 0 when intact, whoever signed\n"
 "  -q, --quiet              no progress, no listing\n"
 "  -h, --help\n\n"
-"Exit codes as for verify; 1 if any item failed.\n");
+"Exit: 0 all extracted, signer trusted; 1 an item or the container is\n"
+"damaged or the seal is broken (intact items are still extracted, except\n"
+"when the seal is broken: then nothing is); 2 usage, an existing file\n"
+"without --force, an unknown ITEM; 3 extracted, signer not established;\n"
+"4 not a readable container, or a file could not be created.\n");
 }
 
 static const struct option opts[] = {
@@ -321,11 +325,24 @@ cmd_unpack(int argc, char **argv)
 		ec = cli_exit_for_verdict(v, 0);
 		goto out;
 	}
-	ec = cli_exit_for_verdict(v, integrity_only);
-	if (v == DEXF_VERDICT_TAMPERED)
-		ec = EXIT_INTACT; /* items are judged one by one below */
-	if (ec == EXIT_UNTRUSTED && !quiet)
-		cli_err("unpack", "warning: %s", dexf_report_summary(rep));
+	if (v == DEXF_VERDICT_TAMPERED) {
+		/* Container-level damage (an extra or missing entry, a bad
+		 * index): say what, extract what is intact, and exit 1. */
+		for (size_t i = 0; i < dexf_report_problem_count(rep); i++) {
+			const dexf_problem *p = dexf_report_problem(rep, i);
+
+			if (strcmp(p->kind, "untrusted") != 0 &&
+			    strcmp(p->kind, "unsigned") != 0)
+				cli_err("unpack", "%s: %s", path, p->message);
+		}
+		ec = EXIT_INTEGRITY;
+	} else {
+		ec = cli_exit_for_verdict(v, integrity_only);
+	}
+	if (dexf_report_seal(rep)->trust != DEXF_TRUST_TRUSTED && !quiet &&
+	    !integrity_only)
+		cli_err("unpack", "warning: signer not established: %s",
+		    dexf_report_seal(rep)->trust_detail);
 	if (dexf_reader_new(&r) != 0 || (rc = dexf_reader_open(r, path)) != 0) {
 		cli_err("unpack", "%s", dexf_reader_errmsg(r));
 		ec = cli_exit_for(rc);

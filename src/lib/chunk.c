@@ -110,6 +110,12 @@ dexf_chunk_inflate(dexf_codec *c, const void *in, size_t inlen,
 		return -1;
 	if (c->inf.avail_out != 0)
 		return -1; /* too short */
+	/* The chunk must end exactly after its empty stored block: the last
+	 * four bytes are LEN 0000 / NLEN ffff, and no byte may be missing or
+	 * added (the index length is exact). */
+	if (inlen < 5 || memcmp((const unsigned char *)in + inlen - 4,
+	    "\x00\x00\xff\xff", 4) != 0)
+		return -1;
 	if (c->inf.avail_in != 0) {
 		/* Output is full; what is left may only be the trailing empty
 		 * stored block of the full flush.  Anything producing more
@@ -121,5 +127,8 @@ dexf_chunk_inflate(dexf_codec *c, const void *in, size_t inlen,
 		    (rc != Z_OK && rc != Z_BUF_ERROR))
 			return -1;
 	}
+	/* at a block boundary, not inside a block header */
+	if (!(c->inf.data_type & 128))
+		return -1;
 	return 0;
 }

@@ -124,6 +124,13 @@ dexf_signer_load(dexf_signer **out, const char *key_path,
 		    OpenSSL_version(OPENSSL_VERSION));
 		goto fail;
 	}
+	if (base == EVP_PKEY_EC && EVP_PKEY_get_bits(s->key) != 256 &&
+	    EVP_PKEY_get_bits(s->key) != 384) {
+		rc = dexf_seterr(err, DEXF_EUNSUPPORTED,
+		    "%s: ECDSA keys must be on P-256 or P-384 (FORMAT.md, "
+		    "signature profile)", key_path);
+		goto fail;
+	}
 	if ((base == EVP_PKEY_RSA || base == EVP_PKEY_RSA_PSS) &&
 	    EVP_PKEY_get_bits(s->key) < 2048) {
 		rc = dexf_seterr(err, DEXF_EUNSUPPORTED,

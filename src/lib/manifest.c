@@ -163,6 +163,20 @@ fail:
 	return -1;
 }
 
+const char *
+dexf_ranges_check(const dexf_range *r, size_t n, uint64_t size)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].length == 0)
+			return "has an empty range";
+		if (r[i].offset > size || r[i].length > size - r[i].offset)
+			return "has a range outside the item";
+		if (i > 0 && r[i].offset < r[i - 1].offset + r[i - 1].length)
+			return "has ranges that are unsorted or overlap";
+	}
+	return NULL;
+}
+
 /* ------------------------------------------------------------ writing */
 
 #define W(call) do { if ((call) < 0) goto fail; } while (0)
@@ -357,28 +371,6 @@ parse_u64_attr(xmlNodePtr n, const char *name, uint64_t *out)
 	return rc;
 }
 
-static int
-critical_extension(xmlNodePtr parent)
-{
-	xmlNodePtr ext = dexf_xml_child(parent, "extensions");
-
-	if (ext == NULL)
-		return 0;
-	for (xmlNodePtr c = ext->children; c != NULL; c = c->next) {
-		char *v;
-		int crit;
-
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		v = dexf_xml_attr(c, "critical");
-		crit = v != NULL && (strcmp(v, "true") == 0 ||
-		    strcmp(v, "1") == 0);
-		free(v);
-		if (crit)
-			return 1;
-	}
-	return 0;
-}
 
 static int
 parse_item(struct dexf_item *it, xmlNodePtr n, size_t idx, const char *what,
@@ -440,13 +432,11 @@ parse_item(struct dexf_item *it, xmlNodePtr n, size_t idx, const char *what,
 			if (r->type != XML_ELEMENT_NODE)
 				continue;
 			if (parse_u64_attr(r, "offset", &rg.offset) != 0 ||
-			    parse_u64_attr(r, "length", &rg.length) != 0 ||
-			    rg.length == 0 || rg.offset > it->size ||
-			    rg.length > it->size - rg.offset) {
+			    parse_u64_attr(r, "length", &rg.length) != 0) {
 				free(s);
 				return dexf_seterr(err, DEXF_EFORMAT,
-				    "%s: item '%s': unreadable range outside "
-				    "the item", what, it->path);
+				    "%s: item '%s': bad unreadable range", what,
+				    it->path);
 			}
 			if (cnt == cap) {
 				cap = cap ? cap * 2 : 8;
@@ -479,8 +469,38 @@ parse_item(struct dexf_item *it, xmlNodePtr n, size_t idx, const char *what,
 			slen += tl;
 		}
 		it->meta[M_UNREADABLE] = s;
+		{
+			const char *bad = it->kind != DEXF_ITEM_FILE ?
+			    "is not a file" : dexf_ranges_check(it->unreadable,
+			    it->nunreadable, it->size);
+
+			if (bad != NULL)
+				return dexf_seterr(err, DEXF_EFORMAT,
+				    "%s: item '%s': unreadable ranges: item %s",
+				    what, it->path, bad);
+		}
 	}
-	if (critical_extension(n))
+	/* Times must be real instants, not just the right shape. */
+	{
+		static const int slots[] = { M_MTIME, M_ACQ_START, M_ACQ_END };
+		time_t t;
+
+		for (size_t k = 0; k < sizeof(slots) / sizeof(slots[0]); k++)
+			if (it->meta[slots[k]] != NULL &&
+			    dexf_parse_time(&t, it->meta[slots[k]]) != 0)
+				return dexf_seterr(err, DEXF_EFORMAT,
+				    "%s: item '%s': '%s' is not a valid UTC time",
+				    what, it->path, it->meta[slots[k]]);
+	}
+	if (it->kind == DEXF_ITEM_DIRECTORY && it->size != 0)
+		return dexf_seterr(err, DEXF_EFORMAT,
+		    "%s: item '%s': a directory has size 0", what, it->path);
+	if (it->kind == DEXF_ITEM_SYMLINK && it->meta[M_LINK_TARGET] != NULL &&
+	    it->size != strlen(it->meta[M_LINK_TARGET]))
+		return dexf_seterr(err, DEXF_EFORMAT,
+		    "%s: item '%s': size must be the length of the link target",
+		    what, it->path);
+	if (dexf_xml_critical_extension(n))
 		return dexf_seterr(err, DEXF_EUNSUPPORTED,
 		    "%s: item '%s' has a critical extension this version does "
 		    "not understand", what, it->path);
@@ -501,16 +521,34 @@ parse_item(struct dexf_item *it, xmlNodePtr n, size_t idx, const char *what,
 	if (it->meta[M_LINK_TARGET] != NULL)
 		return dexf_seterr(err, DEXF_EFORMAT,
 		    "%s: item '%s': a file has no linkTarget", what, it->path);
+	char *seen[16];
+	size_t nseen = 0;
+	int rc;
+
 	for (xmlNodePtr d = c ? c->children : NULL; d; d = d->next) {
 		char *alg, *val;
 		dexf_hash h;
-		int slot = -1;
+		int slot = -1, dup = 0;
 
 		if (d->type != XML_ELEMENT_NODE)
 			continue;
 		alg = dexf_xml_attr(d, "algorithm");
 		h = dexf_hash_from_name(alg);
 		val = (char *)xmlNodeGetContent(d);
+		/* each algorithm once, known or not; hex is whole bytes */
+		for (size_t k = 0; k < nseen; k++)
+			dup |= strcmp(seen[k], alg) == 0;
+		if (dup || strlen(val) % 2 != 0 || nseen == 16) {
+			for (size_t k = 0; k < nseen; k++)
+				free(seen[k]);
+			xmlFree(val);
+			rc = dexf_seterr(err, DEXF_EFORMAT,
+			    "%s: item '%s': digest '%s' is repeated or not whole "
+			    "bytes", what, it->path, alg);
+			free(alg);
+			return rc;
+		}
+		seen[nseen++] = strdup(alg);
 		for (int i = 0; i < DEXF_NHASH; i++)
 			if (h && dexf_hash_at(i) == h &&
 			    strcmp(alg, dexf_hash_name(h)) == 0)
@@ -520,6 +558,8 @@ parse_item(struct dexf_item *it, xmlNodePtr n, size_t idx, const char *what,
 		} else if (it->digest[slot] != NULL) {
 			free(alg);
 			xmlFree(val);
+			for (size_t k = 0; k < nseen; k++)
+				free(seen[k]);
 			return dexf_seterr(err, DEXF_EFORMAT,
 			    "%s: item '%s': digest '%s' given twice", what,
 			    it->path, dexf_hash_name(h));
@@ -531,6 +571,8 @@ parse_item(struct dexf_item *it, xmlNodePtr n, size_t idx, const char *what,
 			if (strlen(val) != hexlen[slot]) {
 				free(alg);
 				xmlFree(val);
+				for (size_t k = 0; k < nseen; k++)
+					free(seen[k]);
 				return dexf_seterr(err, DEXF_EFORMAT,
 				    "%s: item '%s': %s digest has the wrong "
 				    "length", what, it->path,
@@ -541,6 +583,8 @@ parse_item(struct dexf_item *it, xmlNodePtr n, size_t idx, const char *what,
 		free(alg);
 		xmlFree(val);
 	}
+	for (size_t k = 0; k < nseen; k++)
+		free(seen[k]);
 	if (it->digest[0] == NULL)
 		return dexf_seterr(err, DEXF_EFORMAT,
 		    "%s: item '%s' has no sha256 digest", what, it->path);
@@ -673,13 +717,23 @@ dexf_manifest_parse(dexf_manifest *m, const unsigned char *buf, size_t len,
 		    what);
 		goto out;
 	}
-	if (critical_extension(root)) {
+	if (dexf_xml_critical_extension(root)) {
 		rc = dexf_seterr(err, DEXF_EUNSUPPORTED, "%s: has a critical "
 		    "extension this version does not understand", what);
 		goto out;
 	}
 	m->container_id = dexf_xml_child_text(root, "containerId");
 	m->created = dexf_xml_child_text(root, "created");
+	{
+		time_t t;
+
+		if (dexf_parse_time(&t, m->created) != 0) {
+			rc = dexf_seterr(err, DEXF_EFORMAT,
+			    "%s: created '%s' is not a valid UTC time", what,
+			    m->created);
+			goto out;
+		}
+	}
 	n = dexf_xml_child(root, "producer");
 	m->producer = dexf_xml_attr(n, "name");
 	m->producer_version = dexf_xml_attr(n, "version");

@@ -81,6 +81,9 @@ struct dexf_item *dexf_manifest_add_item(dexf_manifest *m);
 void dexf_item_clear(struct dexf_item *it);
 /* Parse "OFF:LEN[,OFF:LEN...]" into ranges; -1 on error. */
 int dexf_parse_ranges(const char *s, dexf_range **out, size_t *n);
+/* NULL if ranges are non-empty, sorted, disjoint and inside `size`;
+ * else a static reason. */
+const char *dexf_ranges_check(const dexf_range *r, size_t n, uint64_t size);
 
 /* Serialize (and validate against the schema); *out is malloc'd. */
 int dexf_manifest_write(const dexf_manifest *m, unsigned char **out,

@@ -47,6 +47,9 @@ dexf_utf8_valid(const char *str, size_t len)
 		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
 		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
 			return 0;
+		/* noncharacters XML 1.0 cannot carry */
+		if (cp == 0xfffe || cp == 0xffff)
+			return 0;
 		i += n + 1;
 	}
 	return 1;

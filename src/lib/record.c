@@ -133,8 +133,22 @@ dexf_record_parse(dexf_record *r, const unsigned char *buf, size_t len,
 	}
 	free(v);
 	r->sequence = (unsigned)u;
+	if (dexf_xml_critical_extension(root)) {
+		rc = dexf_seterr(err, DEXF_EUNSUPPORTED, "%s: has a critical "
+		    "extension this version does not understand", what);
+		goto out;
+	}
 	r->container_id = dexf_xml_child_text(root, "containerId");
 	r->time = dexf_xml_child_text(root, "time");
+	{
+		time_t t;
+
+		if (dexf_parse_time(&t, r->time) != 0) {
+			rc = dexf_seterr(err, DEXF_EFORMAT,
+			    "%s: '%s' is not a valid UTC time", what, r->time);
+			goto out;
+		}
+	}
 	n = dexf_xml_child(root, "agent");
 	if (n != NULL) {
 		r->agent_role = dexf_xml_attr(n, "role");

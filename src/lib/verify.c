@@ -406,18 +406,22 @@ dexf_verify(dexf_report **out, const char *path,
 			    rep->sig.subject, dexf_trust_name(rep->sig.trust),
 			    rep->sig.trust_detail);
 	}
-	/* Any further record belongs to a later format version. */
+	/* Further records, attachments and anything else under
+	 * META-INF/dexf/ belong to a later format version.  (Index entries
+	 * are accounted for by their items.) */
 	for (size_t i = 0; i < r->z.n; i++) {
 		const char *n = r->z.ents[i].name;
 
-		if (strncmp(n, DEXF_RECORDS_PREFIX,
-		    strlen(DEXF_RECORDS_PREFIX)) == 0 && !acc[i]) {
-			acc[i] = 1;
-			dexf_report_add(rep, DEXF_VERDICT_UNSUPPORTED,
-			    "unsupported", n, NULL, -1, -1, 0, 0,
-			    "%s: records after the seal are not supported by "
-			    "format 1.0 readers", n);
-		}
+		if (acc[i] || strncmp(n, "META-INF/dexf/", 14) != 0 ||
+		    strncmp(n, DEXF_INDEX_PREFIX,
+		    strlen(DEXF_INDEX_PREFIX)) == 0)
+			continue;
+		acc[i] = 1;
+		dexf_report_add(rep, DEXF_VERDICT_UNSUPPORTED, "unsupported", n,
+		    NULL, -1, -1, 0, 0, "%s: %s not supported by format 1.0 "
+		    "readers", n, strncmp(n, DEXF_RECORDS_PREFIX,
+		    strlen(DEXF_RECORDS_PREFIX)) == 0 ? "records after the "
+		    "seal are" : "this reserved name is");
 	}
 
 	/* 3. the manifest, and its binding to the seal */

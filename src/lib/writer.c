@@ -75,6 +75,8 @@ struct dexf_writer {
 	dexf_codec *codec;
 	unsigned char *inbuf, *outbuf;
 	pathset paths;
+	char **dirs;              /* open-addressing set of ancestor dirs */
+	size_t ndirs, capdirs;
 };
 
 /* ------------------------------------------------------------ path set */
@@ -137,6 +139,58 @@ pathset_add(pathset *ps, const dexf_manifest *m, size_t item)
 	return 0;
 }
 
+static int
+dirset_find(const dexf_writer *w, const char *p, size_t len, size_t *pos)
+{
+	uint64_t h = 1469598103934665603ull;
+	size_t i;
+
+	for (size_t k = 0; k < len; k++)
+		h = (h ^ (unsigned char)p[k]) * 1099511628211ull;
+	if (w->capdirs == 0)
+		return 0;
+	i = (size_t)h & (w->capdirs - 1);
+	while (w->dirs[i] != NULL) {
+		if (strlen(w->dirs[i]) == len && memcmp(w->dirs[i], p, len) == 0) {
+			*pos = i;
+			return 1;
+		}
+		i = (i + 1) & (w->capdirs - 1);
+	}
+	*pos = i;
+	return 0;
+}
+
+static int
+dirset_add(dexf_writer *w, const char *p, size_t len)
+{
+	size_t pos;
+
+	if (dirset_find(w, p, len, &pos))
+		return 0;
+	if ((w->ndirs + 1) * 2 > w->capdirs) {
+		size_t nc = w->capdirs ? w->capdirs * 2 : 64;
+		char **nd = calloc(nc, sizeof(*nd)), **old = w->dirs;
+		size_t oldcap = w->capdirs;
+
+		if (nd == NULL)
+			return -1;
+		w->dirs = nd;
+		w->capdirs = nc;
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i] != NULL) {
+				dirset_find(w, old[i], strlen(old[i]), &pos);
+				nd[pos] = old[i];
+			}
+		free(old);
+		dirset_find(w, p, len, &pos);
+	}
+	if ((w->dirs[pos] = strndup(p, len)) == NULL)
+		return -1;
+	w->ndirs++;
+	return 0;
+}
+
 /* ------------------------------------------------------------ settings */
 
 int
@@ -190,6 +244,9 @@ dexf_writer_free(dexf_writer *w)
 	free(w->inbuf);
 	free(w->outbuf);
 	free(w->paths.slot);
+	for (size_t i = 0; i < w->capdirs; i++)
+		free(w->dirs[i]);
+	free(w->dirs);
 	free(w);
 }
 
@@ -360,11 +417,17 @@ dexf_writer_set_item_meta(dexf_writer *w, const char *path, const char *key,
 		dexf_range *r;
 		size_t n;
 
+		const char *why;
+
 		if (dexf_parse_ranges(value, &r, &n) != 0)
 			return dexf_seterr(&w->err, DEXF_EINVAL,
 			    "unreadable: '%s' is not OFFSET:LENGTH[,...]",
 			    value);
+		why = dexf_ranges_check(r, n, UINT64_MAX);
 		free(r);
+		if (why != NULL)
+			return dexf_seterr(&w->err, DEXF_EINVAL,
+			    "unreadable: '%s' %s", value, why);
 	}
 	if (slot == M_MEDIA_TYPE && (strlen(value) == 0 || strlen(value) > 256))
 		return dexf_seterr(&w->err, DEXF_EINVAL,
@@ -608,6 +671,28 @@ new_item(dexf_writer *w, const char *name, dexf_item_kind kind,
 	if (pathset_find(&w->paths, &w->m, name, &pos) == 1)
 		return dexf_seterr(&w->err, DEXF_EEXISTS,
 		    "stored path '%s' is already in the container", name);
+	/* Nothing may lie below a file or link (an unpacker would have to
+	 * write through it), and a file may not take a directory's name. */
+	if (kind != DEXF_ITEM_DIRECTORY &&
+	    dirset_find(w, name, strlen(name), &pos))
+		return dexf_seterr(&w->err, DEXF_EEXISTS,
+		    "stored path '%s' is already a directory of other items",
+		    name);
+	for (const char *s = strchr(name, '/'); s; s = strchr(s + 1, '/')) {
+		char pre[DEXF_PATH_MAX + 1];
+		size_t len = (size_t)(s - name);
+
+		memcpy(pre, name, len);
+		pre[len] = '\0';
+		if (pathset_find(&w->paths, &w->m, pre, &pos) == 1 &&
+		    w->m.items[w->paths.slot[pos] - 1].kind != DEXF_ITEM_DIRECTORY)
+			return dexf_seterr(&w->err, DEXF_EEXISTS,
+			    "stored path '%s' lies below '%s', which is a file "
+			    "or link", name, pre);
+	}
+	for (const char *s = strchr(name, '/'); s; s = strchr(s + 1, '/'))
+		if (dirset_add(w, name, (size_t)(s - name)) != 0)
+			return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
 	if (w->m.nitems >= DEXF_MAX_ITEMS)
 		return dexf_seterr(&w->err, DEXF_EINVAL, "too many items");
 	if ((it = dexf_manifest_add_item(&w->m)) == NULL)
@@ -1086,20 +1171,21 @@ set_meta(dexf_writer *w, struct dexf_item *it, int slot, const char *value)
 		dexf_range *r;
 		size_t n;
 
+		const char *why;
+
+		if (it->kind != DEXF_ITEM_FILE)
+			return dexf_seterr(&w->err, DEXF_EINVAL,
+			    "item '%s': unreadable ranges apply to files only",
+			    it->path);
 		if (dexf_parse_ranges(value, &r, &n) != 0)
 			return dexf_seterr(&w->err, DEXF_EINVAL,
 			    "bad unreadable ranges");
-		for (size_t k = 0; k < n; k++)
-			if (r[k].offset > it->size ||
-			    r[k].length > it->size - r[k].offset) {
-				free(r);
-				return dexf_seterr(&w->err, DEXF_EINVAL,
-				    "item '%s': unreadable range %llu:%llu is "
-				    "outside its %llu bytes", it->path,
-				    (unsigned long long)r[k].offset,
-				    (unsigned long long)r[k].length,
-				    (unsigned long long)it->size);
-			}
+		if ((why = dexf_ranges_check(r, n, it->size)) != NULL) {
+			free(r);
+			return dexf_seterr(&w->err, DEXF_EINVAL,
+			    "item '%s' (%llu bytes): unreadable '%s' %s",
+			    it->path, (unsigned long long)it->size, value, why);
+		}
 		free(it->unreadable);
 		it->unreadable = r;
 		it->nunreadable = n;

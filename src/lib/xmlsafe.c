@@ -150,6 +150,20 @@ dexf_xml_parse(xmlDocPtr *out, const unsigned char *buf, size_t len,
 		    BAD_CAST "formatVersion") : NULL;
 		int major = -1, minor = -1;
 
+		const char *ns = root && root->ns && root->ns->href ?
+		    (const char *)root->ns->href : "";
+		const char *colon = strrchr(ns, ':');
+
+		/* a later namespace version is "unsupported" too */
+		if (strncmp(ns, "urn:dexf:", 9) == 0 && colon != NULL &&
+		    strcmp(colon, ":1") != 0) {
+			rc = dexf_seterr(err, DEXF_EUNSUPPORTED,
+			    "%s: namespace %s is not supported (this reader "
+			    "knows version 1)", what, ns);
+			xmlFree(v);
+			xmlFreeDoc(doc);
+			return rc;
+		}
 		if (v != NULL && sscanf((const char *)v, "%d.%d", &major,
 		    &minor) == 2 && major != 1) {
 			rc = dexf_seterr(err, DEXF_EUNSUPPORTED,
@@ -239,4 +253,27 @@ dexf_xml_take(xmlBufferPtr buf, dexf_schema_id schema, const char *what,
 	}
 	xmlBufferFree(buf);
 	return rc;
+}
+
+int
+dexf_xml_critical_extension(xmlNodePtr parent)
+{
+	xmlNodePtr ext = dexf_xml_child(parent, "extensions");
+
+	if (ext == NULL)
+		return 0;
+	for (xmlNodePtr c = ext->children; c != NULL; c = c->next) {
+		char *v;
+		int crit;
+
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		v = dexf_xml_attr(c, "critical");
+		crit = v != NULL && (strcmp(v, "true") == 0 ||
+		    strcmp(v, "1") == 0);
+		free(v);
+		if (crit)
+			return 1;
+	}
+	return 0;
 }

@@ -34,6 +34,10 @@ int dexf_xml_validate(xmlDocPtr doc, dexf_schema_id schema, const char *what,
 int dexf_xml_take(xmlBufferPtr buf, dexf_schema_id schema, const char *what,
 	unsigned char **out, size_t *outlen, dexf_err *err);
 
+/* 1 if `parent` has an <extensions> child holding an element marked
+ * critical="true" (or "1"): content this version must not ignore. */
+int dexf_xml_critical_extension(xmlNodePtr parent);
+
 /* First child element named `name` (in any namespace), or NULL. */
 xmlNodePtr dexf_xml_child(xmlNodePtr parent, const char *name);
 /* Text content of a child element (malloc'd; NULL if absent). */

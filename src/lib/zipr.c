@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,17 +97,37 @@ cmp_off(const void *a, const void *b, void *ctx)
 	return x < y ? -1 : x > y;
 }
 
+/* A hostile name, printable: non-ASCII and controls as \xHH, cut short. */
+static void
+printable(char *out, size_t outlen, const char *in)
+{
+	size_t o = 0;
+
+	for (const unsigned char *p = (const unsigned char *)in;
+	    *p && o + 5 < outlen; p++) {
+		if (*p >= 0x20 && *p < 0x7f && *p != '\\')
+			out[o++] = (char)*p;
+		else
+			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", *p);
+	}
+	out[o] = '\0';
+}
+
 static int
 check_name(dexf_zipr *z, const char *name, size_t i)
 {
 	const char *why;
+	char shown[128];
 
 	if (strcmp(name, DEXF_ENTRY_MIMETYPE) == 0)
 		return 0;
 	why = dexf_path_check(name);
-	if (why != NULL)
+	if (why != NULL) {
+		printable(shown, sizeof(shown), name);
 		return dexf_seterr(z->err, DEXF_EFORMAT,
-		    "%s: central directory entry %zu: name %s", z->what, i, why);
+		    "%s: central directory entry %zu '%s': name %s", z->what, i,
+		    shown, why);
+	}
 	return 0;
 }
 
@@ -137,7 +158,7 @@ parse_cd(dexf_zipr *z, const unsigned char *cd, uint64_t cd_size, uint64_t n)
 		e->extattr = get_le32(cd + p + 38);
 		o32 = get_le32(cd + p + 42);
 		if (get_le16(cd + p + 6) > 45)
-			return dexf_seterr(z->err, DEXF_EFORMAT,
+			return dexf_seterr(z->err, DEXF_EUNSUPPORTED,
 			    "%s: central directory entry %zu needs ZIP version "
 			    "%u", z->what, i, get_le16(cd + p + 6));
 		if (get_le16(cd + p + 32) != 0)
@@ -175,7 +196,7 @@ parse_cd(dexf_zipr *z, const unsigned char *cd, uint64_t cd_size, uint64_t n)
 			return dexf_seterr(z->err, DEXF_EFORMAT,
 			    "%s: entry '%s': malformed extra field", z->what,
 			    e->name);
-		if (e->flags & 0x0041)
+		if (e->flags & 0x2041) /* encryption, strong, CD encryption */
 			return dexf_seterr(z->err, DEXF_EUNSUPPORTED,
 			    "%s: entry '%s' is encrypted", z->what, e->name);
 		if (e->flags & ~0x0806u)
@@ -272,7 +293,9 @@ parse_tail(dexf_zipr *z, uint64_t *n_out, uint64_t *cd_size_out)
 	uint64_t fs = z->file_size, n, cd_size, cd_start, e64;
 	int rc;
 
-	if (fs < sizeof(t) + 30)
+	/* the smallest possible container: a mimetype entry, its central
+	 * directory header and the end records */
+	if (fs < 214)
 		return dexf_seterr(z->err, DEXF_EFORMAT,
 		    "%s: too small to be a dexf container (%llu bytes)",
 		    z->what, (unsigned long long)fs);
@@ -310,12 +333,14 @@ parse_tail(dexf_zipr *z, uint64_t *n_out, uint64_t *cd_size_out)
 		    "%s: central directory size %llu at offset %llu does not "
 		    "fit the file", z->what, (unsigned long long)cd_size,
 		    (unsigned long long)cd_start);
-	/* The classic record must agree wherever it does not defer to
-	 * ZIP64. */
-	if ((get_le16(t + 84) != 0xffff && get_le16(t + 84) != n) ||
-	    (get_le16(t + 86) != 0xffff && get_le16(t + 86) != n) ||
-	    (get_le32(t + 88) != 0xffffffffu && get_le32(t + 88) != cd_size) ||
-	    (get_le32(t + 92) != 0xffffffffu && get_le32(t + 92) != cd_start))
+	/* The classic record holds the real values, or the overflow marker
+	 * exactly when the value does not fit. */
+	if (get_le16(t + 84) != (n >= 0xffff ? 0xffff : n) ||
+	    get_le16(t + 86) != (n >= 0xffff ? 0xffff : n) ||
+	    get_le32(t + 88) != (cd_size >= 0xffffffffu ? 0xffffffffu :
+	    cd_size) ||
+	    get_le32(t + 92) != (cd_start >= 0xffffffffu ? 0xffffffffu :
+	    cd_start))
 		return dexf_seterr(z->err, DEXF_EFORMAT,
 		    "%s: end of central directory records disagree", z->what);
 	z->cd_start = cd_start;
