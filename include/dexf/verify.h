@@ -164,6 +164,8 @@ typedef struct dexf_coverage {
 	uint64_t chunks_checked;
 	uint64_t bytes_hashed;    /* evidence bytes recomputed */
 	uint64_t unreadable_bytes; /* bytes declared unreadable at acquisition */
+	uint64_t digests_not_checked; /* digests of algorithms this version
+	                             does not know (reported, not checked) */
 	int manifest_bound;       /* the manifest matches a seal record whose
 	                             signature is valid (or that is unsigned):
 	                             item results mean "as sealed" only then */

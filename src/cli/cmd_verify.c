@@ -177,6 +177,7 @@ cli_json_report(json *j, const char *path, const dexf_report *rep,
 	json_ku64(j, "chunks_checked", c->chunks_checked);
 	json_ku64(j, "bytes_hashed", c->bytes_hashed);
 	json_ku64(j, "unreadable_bytes", c->unreadable_bytes);
+	json_ku64(j, "digests_not_checked", c->digests_not_checked);
 	json_kbool(j, "manifest_bound", c->manifest_bound);
 	json_end_obj(j);
 	json_end_obj(j);
@@ -241,6 +242,9 @@ human(const char *path, const dexf_report *rep, int quiet)
 	if (c->unreadable_bytes)
 		printf(", %s declared unreadable at acquisition",
 		    cli_human(c->unreadable_bytes, hb, sizeof(hb)));
+	if (c->digests_not_checked)
+		printf(", %llu digest(s) of unknown algorithms not checked",
+		    (unsigned long long)c->digests_not_checked);
 	printf("\n");
 }
 

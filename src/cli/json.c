@@ -58,11 +58,52 @@ json_end_arr(json *j)
 		j->depth--;
 }
 
+/* Length of the valid UTF-8 sequence at p, or 0. */
+static size_t
+utf8_len(const unsigned char *p)
+{
+	size_t n;
+	unsigned cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 1; cp = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 2; cp = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 3; cp = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t k = 1; k <= n; k++) {
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[k] & 0x3f);
+	}
+	if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n + 1;
+}
+
 static void
 raw_str(json *j, const char *s)
 {
 	fputc('"', j->f);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x80) {
+			/* a file name need not be UTF-8; JSON must be */
+			size_t n = utf8_len(p);
+
+			if (n == 0) {
+				fputs("\\ufffd", j->f);
+			} else {
+				fwrite(p, 1, n, j->f);
+				p += n - 1;
+			}
+			continue;
+		}
 		switch (*p) {
 		case '"': fputs("\\\"", j->f); break;
 		case '\\': fputs("\\\\", j->f); break;

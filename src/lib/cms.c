@@ -16,6 +16,7 @@
 #include <openssl/cms.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
@@ -65,6 +66,21 @@ const char *
 dexf_signer_name(const dexf_signer *s)
 {
 	return s->name;
+}
+
+/* The writer profile's curves: NIST P-256 and P-384, by name (a 256-bit
+ * key may be secp256k1). */
+static int
+profile_curve(EVP_PKEY *k)
+{
+	char name[64];
+	size_t len = 0;
+
+	if (EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_GROUP_NAME, name,
+	    sizeof(name), &len) != 1)
+		return 0;
+	return strcmp(name, "prime256v1") == 0 || strcmp(name, "P-256") == 0 ||
+	    strcmp(name, "secp384r1") == 0 || strcmp(name, "P-384") == 0;
 }
 
 int
@@ -124,8 +140,7 @@ dexf_signer_load(dexf_signer **out, const char *key_path,
 		    OpenSSL_version(OPENSSL_VERSION));
 		goto fail;
 	}
-	if (base == EVP_PKEY_EC && EVP_PKEY_get_bits(s->key) != 256 &&
-	    EVP_PKEY_get_bits(s->key) != 384) {
+	if (base == EVP_PKEY_EC && !profile_curve(s->key)) {
 		rc = dexf_seterr(err, DEXF_EUNSUPPORTED,
 		    "%s: ECDSA keys must be on P-256 or P-384 (FORMAT.md, "
 		    "signature profile)", key_path);
@@ -221,13 +236,14 @@ dexf_cms_sign(dexf_signer *s, const unsigned char *data, size_t len,
 	    flags | CMS_KEY_PARAM);
 	if (si == NULL)
 		goto ssl_fail;
-	if (base == EVP_PKEY_RSA) {
+	if (base == EVP_PKEY_RSA || base == EVP_PKEY_RSA_PSS) {
 		/* RSA keys sign with RSASSA-PSS (FORMAT.md, signature
-		 * profile): MGF1 with the same SHA-256, 32-byte salt. */
+		 * profile): MGF1 with the same SHA-256, 32-byte salt.  An
+		 * RSA-PSS key is PSS already; its salt still must be set. */
 		EVP_PKEY_CTX *pctx = CMS_SignerInfo_get0_pkey_ctx(si);
 
-		if (pctx == NULL ||
-		    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) <= 0 ||
+		if (pctx == NULL || (base == EVP_PKEY_RSA &&
+		    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) <= 0) ||
 		    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, 32) <= 0 ||
 		    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha256()) <= 0)
 			goto ssl_fail;
@@ -354,7 +370,11 @@ check_algorithms(dexf_sig_result *res, CMS_SignerInfo *si, const char *what,
 	case NID_ecdsa_with_SHA256:
 	case NID_ecdsa_with_SHA384:
 	case NID_ecdsa_with_SHA512: sname = "ecdsa"; break;
-	case NID_ED25519: sname = "ed25519"; break;
+	case NID_ED25519:
+		snprintf(res->algorithm, sizeof(res->algorithm), "ed25519");
+		return dexf_seterr(err, DEXF_EUNSUPPORTED,
+		    "%s: Ed25519 signatures cannot be verified with this OpenSSL "
+		    "(CMS support is missing, openssl#11915)", what);
 	default:
 		snprintf(res->algorithm, sizeof(res->algorithm), "%s",
 		    OBJ_nid2sn(snid));

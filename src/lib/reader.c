@@ -114,20 +114,33 @@ dexf_reader_load_seal(dexf_reader *r)
 	if ((rc = dexf_zipr_slurp(&r->z, e, DEXF_MAX_RECORD, &r->seal_buf,
 	    &r->seal_len)) != 0)
 		return rc;
-	s = dexf_zipr_find(&r->z, DEXF_ENTRY_SEAL_SIG);
-	if (s != NULL && (rc = dexf_zipr_slurp(&r->z, s, DEXF_MAX_SIGNATURE,
-	    &r->sig_buf, &r->sig_len)) != 0)
-		return rc;
 	if ((rc = dexf_record_parse(&r->seal, r->seal_buf, r->seal_len,
 	    DEXF_ENTRY_SEAL, &r->err)) != 0)
 		return rc;
 	r->have_seal = 1;
 	if (r->seal.sequence != 0 || strcmp(r->seal.kind, "seal") != 0 ||
 	    !r->seal.has_manifest || r->seal.has_previous ||
-	    strcmp(r->seal.manifest_entry, DEXF_ENTRY_MANIFEST) != 0)
+	    strcmp(r->seal.manifest_entry, DEXF_ENTRY_MANIFEST) != 0 ||
+	    (r->seal.signature_entry != NULL &&
+	    strcmp(r->seal.signature_entry, DEXF_ENTRY_SEAL_SIG) != 0))
 		return dexf_seterr(&r->err, DEXF_EFORMAT,
 		    "%s: record 0 must be a seal binding %s", DEXF_ENTRY_SEAL,
 		    DEXF_ENTRY_MANIFEST);
+	r->seal_rules_ok = 1;
+	s = dexf_zipr_find(&r->z, DEXF_ENTRY_SEAL_SIG);
+	/* The record says whether it is signed: a signature that was
+	 * removed, or one added to an unsigned record, breaks the seal. */
+	if (s == NULL && r->seal.signature_entry != NULL)
+		return dexf_seterr(&r->err, DEXF_EINTEGRITY,
+		    "%s: the seal record declares a signature, but %s is "
+		    "missing", DEXF_ENTRY_SEAL_SIG, DEXF_ENTRY_SEAL_SIG);
+	if (s != NULL && r->seal.signature_entry == NULL)
+		return dexf_seterr(&r->err, DEXF_EINTEGRITY,
+		    "%s: the seal record does not declare a signature",
+		    DEXF_ENTRY_SEAL_SIG);
+	if (s != NULL && (rc = dexf_zipr_slurp(&r->z, s, DEXF_MAX_SIGNATURE,
+	    &r->sig_buf, &r->sig_len)) != 0)
+		return rc;
 	return 0;
 }
 
@@ -135,15 +148,27 @@ int
 dexf_reader_load_manifest(dexf_reader *r)
 {
 	const dexf_zipr_entry *e;
+	unsigned char md[32];
 	int rc;
 
 	e = dexf_zipr_find(&r->z, DEXF_ENTRY_MANIFEST);
 	if (e == NULL)
-		return dexf_seterr(&r->err, DEXF_EFORMAT, "%s: no manifest (%s)",
+		return dexf_seterr(&r->err, DEXF_ENOTFOUND, "%s: no manifest (%s)",
 		    r->path, DEXF_ENTRY_MANIFEST);
 	if ((rc = dexf_zipr_slurp(&r->z, e, DEXF_MAX_MANIFEST,
 	    &r->manifest_buf, &r->manifest_len)) != 0)
 		return rc;
+	/* Reads return only bytes that chain to the seal record: the
+	 * manifest must be the one it binds, checked before it is even
+	 * parsed (signatures are verify's job). */
+	if (r->have_seal) {
+		dexf_sha256(md, r->manifest_buf, r->manifest_len);
+		if (memcmp(md, r->seal.manifest_sha256, 32) != 0 ||
+		    r->seal.manifest_size != r->manifest_len)
+			return dexf_seterr(&r->err, DEXF_EINTEGRITY,
+			    "%s: manifest does not match the digest in the seal "
+			    "record", r->path);
+	}
 	if ((rc = dexf_manifest_parse(&r->m, r->manifest_buf, r->manifest_len,
 	    DEXF_ENTRY_MANIFEST, &r->err)) != 0)
 		return rc;
@@ -157,25 +182,19 @@ dexf_reader_load_manifest(dexf_reader *r)
 int
 dexf_reader_open(dexf_reader *r, const char *path)
 {
-	unsigned char md[32];
 	int rc;
 
 	if (r == NULL || path == NULL)
 		return DEXF_EINVAL;
 	if ((rc = dexf_reader_open_zip(r, path)) != 0)
 		return rc;
+	/* Same classes as verify: a missing or broken seal is a broken
+	 * chain (integrity), a missing manifest too. */
 	if ((rc = dexf_reader_load_seal(r)) != 0)
-		return rc == DEXF_ENOTFOUND ? DEXF_EFORMAT : rc;
+		return rc == DEXF_EUNSUPPORTED || rc == DEXF_EIO ? rc :
+		    DEXF_EINTEGRITY;
 	if ((rc = dexf_reader_load_manifest(r)) != 0)
-		return rc;
-	/* Reads return only bytes that chain to the seal record: the
-	 * manifest must be the one it binds (signatures are verify's job). */
-	dexf_sha256(md, r->manifest_buf, r->manifest_len);
-	if (memcmp(md, r->seal.manifest_sha256, 32) != 0 ||
-	    r->seal.manifest_size != r->manifest_len)
-		return dexf_seterr(&r->err, DEXF_EINTEGRITY,
-		    "%s: manifest does not match the digest in the seal record",
-		    path);
+		return rc == DEXF_ENOTFOUND ? DEXF_EINTEGRITY : rc;
 	if (strcmp(r->seal.container_id, r->m.container_id) != 0)
 		return dexf_seterr(&r->err, DEXF_EINTEGRITY,
 		    "%s: seal record belongs to container %s, manifest to %s",
@@ -338,6 +357,12 @@ ensure_buffers(dexf_reader *r, uint32_t chunk_size)
 }
 
 int
+dexf_reader_data_fault(const dexf_reader *r)
+{
+	return r->data_fault;
+}
+
+int
 dexf_reader_item_entries(dexf_reader *r, const struct dexf_item *it,
     const dexf_zipr_entry **data, const dexf_zipr_entry **index,
     dexf_idx_header *h)
@@ -346,15 +371,18 @@ dexf_reader_item_entries(dexf_reader *r, const struct dexf_item *it,
 	const dexf_zipr_entry *d, *x;
 	int rc;
 
+	r->data_fault = 0;
 	if (it->kind != DEXF_ITEM_FILE || !it->has_storage)
 		return dexf_seterr(&r->err, DEXF_EINVAL,
 		    "item '%s' is not a file", it->path);
 	d = dexf_zipr_find(&r->z, it->entry);
 	x = dexf_zipr_find(&r->z, it->index_entry);
-	if (d == NULL)
+	if (d == NULL) {
+		r->data_fault = 1;
 		return dexf_seterr(&r->err, DEXF_EINTEGRITY,
 		    "item '%s': evidence entry '%s' is missing", it->path,
 		    it->entry);
+	}
 	if (x == NULL)
 		return dexf_seterr(&r->err, DEXF_EINTEGRITY,
 		    "item '%s': chunk index '%s' is missing", it->path,
@@ -376,13 +404,15 @@ dexf_reader_item_entries(dexf_reader *r, const struct dexf_item *it,
 		    "%s: header disagrees with the manifest for item '%s'",
 		    it->index_entry, it->path);
 	if (d->method != it->compression || d->csize != it->stored_size ||
-	    d->usize != it->size)
+	    d->usize != it->size) {
+		r->data_fault = 1;
 		return dexf_seterr(&r->err, DEXF_EINTEGRITY,
 		    "item '%s': entry '%s' has size %llu/%llu, manifest says "
 		    "%llu/%llu", it->path, it->entry,
 		    (unsigned long long)d->usize, (unsigned long long)d->csize,
 		    (unsigned long long)it->size,
 		    (unsigned long long)it->stored_size);
+	}
 	*data = d;
 	*index = x;
 	return 0;
@@ -559,11 +589,12 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 	dexf_mdset md;
 	dexf_merkle mk;
 	uint64_t expect = 0;
-	int rc, first_rc = 0;
+	int rc, first_rc = 0, finished = 0;
 
 	s->bad = s->chunks_checked = s->bytes = 0;
 	s->crc = 0;
 	s->trailer_bad = 0;
+	s->stopped = 0;
 	if ((rc = dexf_reader_item_entries(r, it, &d, &x, &h)) != 0 ||
 	    (rc = dexf_reader_check_index(r, it, x)) != 0 ||
 	    (rc = ensure_buffers(r, h.chunk_size)) != 0)
@@ -633,7 +664,7 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 			goto out;
 		if (memcmp(t, dexf_deflate_trailer, 2) != 0) {
 			s->trailer_bad = 1;
-			if (first_rc == 0)
+			if (first_rc == 0 || !s->keep_going)
 				first_rc = dexf_seterr(&r->err, DEXF_EINTEGRITY,
 				    "item '%s': deflate stream trailer is "
 				    "damaged", it->path);
@@ -646,7 +677,11 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 	dexf_mdset_final(&md, s->hex);
 	dexf_merkle_root(&mk, s->merkle);
 	rc = first_rc;
+	finished = 1;
 out:
+	/* anything that left the loop early, except a cancel, stopped the
+	 * scan; its message is the last one set */
+	s->stopped = !finished && rc != DEXF_ECANCELED;
 	dexf_mdset_free(&md);
 	r->cache_item = NULL;
 	return rc;

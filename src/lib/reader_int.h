@@ -24,6 +24,8 @@ struct dexf_reader {
 	unsigned char *manifest_buf;
 	size_t manifest_len;
 	int have_seal;
+	int seal_rules_ok;      /* record 0 parsed and follows the rules */
+	int data_fault;         /* see dexf_reader_data_fault() */
 	dexf_record seal;
 	unsigned char *seal_buf;
 	size_t seal_len;
@@ -52,6 +54,9 @@ int dexf_reader_load_manifest(dexf_reader *r);
 int dexf_reader_item_entries(dexf_reader *r, const struct dexf_item *it,
 	const dexf_zipr_entry **data, const dexf_zipr_entry **index,
 	dexf_idx_header *h);
+/* After a failure of the above: 1 when the evidence entry itself was at
+ * fault (missing, or its sizes disagree with the manifest). */
+int dexf_reader_data_fault(const dexf_reader *r);
 
 /* The index entry's SHA-256 against the manifest (cached per item). */
 int dexf_reader_check_index(dexf_reader *r, const struct dexf_item *it,
@@ -73,6 +78,7 @@ typedef struct dexf_scan {
 	uint32_t crc;
 	uint64_t bad, chunks_checked, bytes;
 	int trailer_bad;
+	int stopped;                /* could not read on: message in err */
 } dexf_scan;
 
 /*

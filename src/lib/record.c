@@ -29,6 +29,7 @@ dexf_record_clear(dexf_record *r)
 	free(r->tool_version);
 	free(r->manifest_entry);
 	free(r->previous_entry);
+	free(r->signature_entry);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -94,6 +95,12 @@ dexf_record_write(const dexf_record *r, unsigned char **out, size_t *outlen,
 		dexf_hex(hex, r->previous_sha256, 32);
 		W(xmlTextWriterWriteAttribute(w, BAD_CAST "sha256",
 		    BAD_CAST hex));
+		W(xmlTextWriterEndElement(w));
+	}
+	if (r->signature_entry != NULL) {
+		W(xmlTextWriterStartElement(w, BAD_CAST "signature"));
+		W(xmlTextWriterWriteAttribute(w, BAD_CAST "entry",
+		    BAD_CAST r->signature_entry));
 		W(xmlTextWriterEndElement(w));
 	}
 	W(xmlTextWriterEndElement(w));
@@ -174,6 +181,9 @@ dexf_record_parse(dexf_record *r, const unsigned char *buf, size_t len,
 		if (rc != 0)
 			goto out;
 	}
+	n = dexf_xml_child(root, "signature");
+	if (n != NULL)
+		r->signature_entry = dexf_xml_attr(n, "entry");
 	n = dexf_xml_child(root, "previous");
 	if (n != NULL) {
 		char *h = dexf_xml_attr(n, "sha256");

@@ -25,6 +25,7 @@ typedef struct dexf_record {
 	int has_previous;
 	char *previous_entry;
 	unsigned char previous_sha256[32];
+	char *signature_entry;    /* declared signature file, or NULL */
 } dexf_record;
 
 void dexf_record_clear(dexf_record *r);

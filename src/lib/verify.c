@@ -163,7 +163,7 @@ check_item(dexf_reader *r, const struct dexf_item *it, dexf_item_result *res,
 		int no_index = dexf_zipr_find(&r->z, it->index_entry) == NULL;
 		/* the evidence entry is at fault only when its own sizes
 		 * disagree; everything else here is about the index */
-		int data_fault = no_data || strstr(msg, "has size") != NULL;
+		int data_fault = no_data || dexf_reader_data_fault(r);
 
 		res->status = no_data || no_index ? DEXF_ITEM_MISSING :
 		    DEXF_ITEM_MISMATCH;
@@ -208,8 +208,9 @@ check_item(dexf_reader *r, const struct dexf_item *it, dexf_item_result *res,
 		*canceled = 1;
 		return;
 	}
-	if (rc != 0 && s.bad == 0) {
-		/* index damage that stopped the scan, trailer, I/O */
+	if (s.stopped) {
+		/* index damage or I/O that stopped the scan: reported even
+		 * after bad chunks, it hides the chunks behind it */
 		res->status = DEXF_ITEM_MISMATCH;
 		dexf_report_add(rep, rc == DEXF_EIO ? DEXF_VERDICT_UNREADABLE :
 		    DEXF_VERDICT_TAMPERED, rc == DEXF_EIO ? "io" :
@@ -218,12 +219,16 @@ check_item(dexf_reader *r, const struct dexf_item *it, dexf_item_result *res,
 		    dexf_errstr(&r->err));
 		return;
 	}
-	if (s.chunks_checked != it->chunk_count) {
+	if (s.trailer_bad) {
 		res->status = DEXF_ITEM_MISMATCH;
-		return;
+		dexf_report_add(rep, DEXF_VERDICT_TAMPERED, "chunk-mismatch",
+		    it->entry, it->path, (int64_t)it->chunk_count,
+		    (int64_t)it->chunk_count, it->size, 0,
+		    "item '%s': the deflate stream trailer after the last chunk "
+		    "is damaged", it->path);
 	}
 	rep->cov.items_checked++;
-	res->status = s.bad ? DEXF_ITEM_MISMATCH : DEXF_ITEM_OK;
+	res->status = s.bad || s.trailer_bad ? DEXF_ITEM_MISMATCH : DEXF_ITEM_OK;
 	/* With damaged chunks the item's digests cannot match and their
 	 * value means nothing: the chunk problems say where it differs. */
 	if (s.bad)
@@ -265,12 +270,21 @@ seal_info(dexf_report *rep, dexf_reader *r)
 	dexf_sig_result *sr = &rep->sig;
 
 	si->present = r->have_seal;
-	si->signed_ = r->sig_buf != NULL;
+	si->signed_ = r->sig_buf != NULL ||
+	    (r->have_seal && r->seal.signature_entry != NULL);
 	si->signature_valid = sr->valid;
-	si->trust = si->signed_ ? (sr->valid ? sr->trust :
-	    DEXF_TRUST_INVALID) : DEXF_TRUST_UNSIGNED;
-	si->trust_detail = rep->trust_detail = strdup(si->signed_ ?
-	    sr->trust_detail : "container is not signed");
+	if (!r->seal_rules_ok || (si->signed_ && r->sig_buf == NULL)) {
+		si->trust = DEXF_TRUST_INVALID;
+		si->trust_detail = rep->trust_detail = strdup("the seal record "
+		    "or its signature file is missing or invalid: signer not "
+		    "checked");
+	} else {
+		si->trust = si->signed_ ? (sr->valid ? sr->trust :
+		    DEXF_TRUST_INVALID) : DEXF_TRUST_UNSIGNED;
+		si->trust_detail = rep->trust_detail = strdup(si->signed_ ?
+		    (sr->trust_detail[0] ? sr->trust_detail :
+		    "signature does not verify") : "container is not signed");
+	}
 	if (sr->subject[0]) {
 		si->subject = sr->subject;
 		si->issuer = sr->issuer;
@@ -339,7 +353,7 @@ dexf_verify(dexf_report **out, const char *path,
 	unsigned char *acc = NULL, md[32];
 	char hex[65];
 	uint64_t total = 0, done = 0;
-	int rc, canceled = 0, manifest_bound = 0;
+	int rc, canceled = 0, manifest_bound = 0, seal_ok = 0;
 
 	if (out == NULL || path == NULL)
 		return DEXF_EINVAL;
@@ -374,10 +388,11 @@ dexf_verify(dexf_report **out, const char *path,
 
 	/* 2. seal record and its signature */
 	rc = dexf_reader_load_seal(r);
+	seal_ok = rc == 0;
 	if (rc != 0) {
-		/* name the file that failed: record or signature */
-		int in_sig = strstr(dexf_errstr(&r->err), ".p7s") != NULL &&
-		    r->seal_buf != NULL;
+		/* name the file that failed: the record parsed, so it was
+		 * the signature */
+		int in_sig = r->seal_rules_ok;
 
 		dexf_report_add(rep, rc == DEXF_EUNSUPPORTED ?
 		    DEXF_VERDICT_UNSUPPORTED : DEXF_VERDICT_CHAIN_BROKEN,
@@ -516,6 +531,7 @@ dexf_verify(dexf_report **out, const char *path,
 		res->size = it->size;
 		for (size_t k = 0; k < it->nunreadable; k++)
 			rep->cov.unreadable_bytes += it->unreadable[k].length;
+		rep->cov.digests_not_checked += it->unknown_digests;
 		if (it->kind != DEXF_ITEM_FILE) {
 			res->status = DEXF_ITEM_OK;
 			rep->cov.items_checked++;
@@ -527,7 +543,7 @@ dexf_verify(dexf_report **out, const char *path,
 		rc = DEXF_ECANCELED;
 		goto fail;
 	}
-	rep->cov.manifest_bound = manifest_bound && r->have_seal &&
+	rep->cov.manifest_bound = manifest_bound && seal_ok &&
 	    (r->sig_buf == NULL || rep->sig.valid) &&
 	    strcmp(r->seal.container_id, r->m.container_id) == 0;
 

@@ -1380,6 +1380,11 @@ dexf_writer_finish(dexf_writer *w)
 	rec.tool_version = strdup(DEXF_VERSION_STRING);
 	rec.has_manifest = 1;
 	rec.manifest_entry = strdup(DEXF_ENTRY_MANIFEST);
+	if (w->signer != NULL &&
+	    (rec.signature_entry = strdup(DEXF_ENTRY_SEAL_SIG)) == NULL) {
+		rc = dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+		goto out;
+	}
 	rec.manifest_size = mlen;
 	if (!rec.format_version || !rec.kind || !rec.container_id ||
 	    !rec.time || !rec.tool || !rec.tool_version ||

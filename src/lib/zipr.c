@@ -121,7 +121,11 @@ check_name(dexf_zipr *z, const char *name, size_t i)
 
 	if (strcmp(name, DEXF_ENTRY_MIMETYPE) == 0)
 		return 0;
-	why = dexf_path_check(name);
+	/* an evidence entry is the prefix plus a stored path, which may
+	 * itself be 4096 bytes long */
+	why = dexf_path_check(strncmp(name, DEXF_EVIDENCE_PREFIX,
+	    strlen(DEXF_EVIDENCE_PREFIX)) == 0 ?
+	    name + strlen(DEXF_EVIDENCE_PREFIX) : name);
 	if (why != NULL) {
 		printable(shown, sizeof(shown), name);
 		return dexf_seterr(z->err, DEXF_EFORMAT,
@@ -267,6 +271,7 @@ check_local(dexf_zipr *z, dexf_zipr_entry *e)
 	x = (unsigned char *)name + nlen;
 	if (parse_zip64(x, xlen, u32 == 0xffffffffu, c32 == 0xffffffffu, 0,
 	    &u, &c, &o, &seen) != 0 ||
+	    (!seen && (u32 == 0xffffffffu || c32 == 0xffffffffu)) ||
 	    (u32 == 0xffffffffu ? u : u32) != e->usize ||
 	    (c32 == 0xffffffffu ? c : c32) != e->csize) {
 		rc = dexf_seterr(z->err, DEXF_EFORMAT,

@@ -125,8 +125,10 @@ verify_json 1 sig-crc.dexf
 expect_json sig-crc.dexf.json "$C0['verdict'] == 'chain-broken' and $(has_problem signature-invalid META-INF/dexf/records/000000.p7s)"
 # signature stripped: consistent, unsigned, never trusted
 "$PYTHON3" "$CRAFT" hostile drop-signature good.dexf nosig.dexf || die craft
-verify_json 3 nosig.dexf
-expect_json nosig.dexf.json "$C0['verdict'] == 'intact-unsigned'"
+# the seal record declares its signature: removing the file breaks the
+# seal instead of making the container "unsigned"
+verify_json 1 nosig.dexf
+expect_json nosig.dexf.json "$C0['verdict'] == 'chain-broken' and $(has_problem signature-invalid META-INF/dexf/records/000000.p7s) and $C0['seal']['signed'] is True"
 
 # --- (f) the central directory -----------------------------------------------------------
 hdr=$("$PYTHON3" "$CRAFT" cdhdr good.dexf evidence/data.bin)

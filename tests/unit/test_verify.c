@@ -910,7 +910,7 @@ missing_manifest_or_seal_is_chain_broken(void)
 }
 
 static void
-stripped_signature_is_intact_unsigned(void)
+stripped_signature_breaks_the_seal(void)
 {
 	edit ed = { "META-INF/dexf/records/000000.p7s", NULL, NULL, NULL,
 	    NULL };
@@ -919,8 +919,12 @@ stripped_signature_is_intact_unsigned(void)
 	UA(rep != NULL);
 	if (rep == NULL)
 		return;
-	UA_VERDICT(rep, DEXF_VERDICT_INTACT_UNSIGNED);
-	UA_INT(dexf_report_seal(rep)->signed_, 0);
+	/* the seal record declares its signature file: removing it breaks
+	 * the seal rather than making the container "unsigned" */
+	UA_VERDICT(rep, DEXF_VERDICT_CHAIN_BROKEN);
+	UA(problem(rep, "signature-invalid", 0) != NULL);
+	UA_INT(dexf_report_seal(rep)->signed_, 1);
+	UA_INT(dexf_report_coverage(rep)->manifest_bound, 0);
 	dexf_report_free(rep);
 }
 
@@ -1000,8 +1004,8 @@ static const unit_test tests[] = {
 	    manifest_not_matching_seal_is_tampered },
 	{ "missing_manifest_or_seal_is_chain_broken",
 	    missing_manifest_or_seal_is_chain_broken },
-	{ "stripped_signature_is_intact_unsigned",
-	    stripped_signature_is_intact_unsigned },
+	{ "stripped_signature_breaks_the_seal",
+	    stripped_signature_breaks_the_seal },
 	{ "altered_seal_record_breaks_the_signature",
 	    altered_seal_record_breaks_the_signature },
 	{ "evidence_crc_mismatch_is_tampered",

@@ -27,6 +27,11 @@ sign="--key $pki/ecdsa256.key --cert $pki/ecdsa256.pem"
 pk() { "$DEXF" pack -q --chunk-size 4K --case VEC-0001 --examiner "Vector Examiner" "$@"; }
 
 pk -o good-signed.dexf $sign "$tmp/ev/disk.img" "$tmp/ev/notes.txt"
+# a tree with a nested file, an empty directory and a symbolic link
+mkdir -p "$tmp/tree/sub" "$tmp/tree/empty"
+cp "$tmp/ev/notes.txt" "$tmp/tree/sub/notes.txt"
+ln -s sub/notes.txt "$tmp/tree/link-to-notes"
+pk -o good-tree.dexf $sign "$tmp/tree"
 pk -o good-store.dexf --compression store --hash md5,sha1,sha512,sha3-256 $sign "$tmp/ev/disk.img"
 pk -o good-empty-item.dexf $sign --name empty.bin - < /dev/null
 pk -o unsigned.dexf --no-sign "$tmp/ev/disk.img"
@@ -77,6 +82,13 @@ sig = data_offset(good, 'META-INF/dexf/records/000000.p7s')
 with zipfile.ZipFile(good) as z:
     siglen = z.getinfo('META-INF/dexf/records/000000.p7s').compress_size
 flip(good, 'broken-signature.dexf', sig + siglen - 10)
+# one byte of chunk 2 in a stored container
+store = os.path.join(here, 'good-store.dexf')
+flip(store, 'tampered-store-chunk.dexf', chunk_offset(store, 'disk.img', 'i1', 2) + 77)
+# the deflate trailer (03 00) after the last chunk of disk.img
+with zipfile.ZipFile(good) as z:
+    dlen = z.getinfo('evidence/disk.img').compress_size
+flip(good, 'tampered-trailer.dexf', data_offset(good, 'evidence/disk.img') + dlen - 2)
 # truncated: the last 100 bytes are gone
 data = open(good, 'rb').read()
 open('truncated.dexf', 'wb').write(data[:-100])
@@ -94,6 +106,33 @@ dexfzip.write('extra-entry.dexf', extra)
 # an evidence entry removed
 missing = [e for e in ents if e[0] != 'evidence/notes.txt']
 dexfzip.write('missing-entry.dexf', missing)
+
+# the signature file removed: the record declares it
+dexfzip.write('signature-removed.dexf',
+              [e for e in ents if not e[0].endswith('000000.p7s')])
+# a real CMS failure: one byte of the signature value changed and the
+# entry rewritten with a correct CRC, so only the cryptography catches it
+bad = []
+for e in ents:
+    if e[0].endswith('000000.p7s'):
+        raw = bytearray(e[4])
+        raw[-5] ^= 0x01
+        e = dexfzip.entry(e[0], bytes(raw), 0)
+    bad.append(e)
+dexfzip.write('bad-signature.dexf', bad)
+# the evidence entry claims one byte more than the manifest
+sz = []
+for e in ents:
+    if e[0] == 'evidence/notes.txt':
+        e = list(e)
+        e[3] += 1
+    sz.append(e)
+dexfzip.write('size-mismatch.dexf', sz)
+# a name reserved for later versions of the format
+res = list(ents)
+res.insert(names.index('META-INF/dexf/manifest.xml'),
+           dexfzip.entry('META-INF/dexf/attachments/report.pdf', b'%PDF-1.7\n', 0))
+dexfzip.write('reserved-name.dexf', res)
 
 def reseal(entries, manifest, out, key='ecdsa256'):
     """Replace the manifest and re-sign a matching seal record, so the only
