@@ -696,88 +696,112 @@ check_ancestors(struct dexf_item **sorted, size_t n, const char *what,
 	return 0;
 }
 
+typedef struct parse_ctx {
+	dexf_manifest *m;
+	const char *what;
+	dexf_err *err;
+} parse_ctx;
+
+static int
+parse_agents(parse_ctx *pc, xmlNodePtr n)
+{
+	dexf_manifest *m = pc->m;
+	size_t count = 0;
+
+	for (xmlNodePtr a = n->children; a; a = a->next)
+		if (a->type == XML_ELEMENT_NODE)
+			count++;
+	if (count == 0)
+		return 0;
+	m->agents = calloc(count, sizeof(*m->agents));
+	if (m->agents == NULL)
+		return dexf_seterr(pc->err, DEXF_ENOMEM, "out of memory");
+	for (xmlNodePtr a = n->children; a; a = a->next) {
+		dexf_agent *ag;
+
+		if (a->type != XML_ELEMENT_NODE)
+			continue;
+		ag = &m->agents[m->nagents++];
+		ag->role = dexf_xml_attr(a, "role");
+		ag->name = dexf_xml_child_text(a, "name");
+		ag->org = dexf_xml_child_text(a, "organization");
+	}
+	return 0;
+}
+
+/* One element of the manifest at a time (dexf_xml_stream): the header
+ * elements, then each item. */
+static int
+on_element(void *ctx, int in_items, xmlNodePtr n)
+{
+	parse_ctx *pc = ctx;
+	dexf_manifest *m = pc->m;
+	const char *name = (const char *)n->name;
+	xmlChar *t;
+
+	if (in_items) {
+		struct dexf_item *it;
+
+		if (m->nitems >= DEXF_MAX_ITEMS)
+			return dexf_seterr(pc->err, DEXF_EFORMAT,
+			    "%s: more than %u items", pc->what, DEXF_MAX_ITEMS);
+		if ((it = dexf_manifest_add_item(m)) == NULL)
+			return dexf_seterr(pc->err, DEXF_ENOMEM, "out of memory");
+		return parse_item(it, n, m->nitems - 1, pc->what, pc->err);
+	}
+	if (strcmp(name, "containerId") == 0 || strcmp(name, "created") == 0) {
+		char **dst = name[1] == 'o' ? &m->container_id : &m->created;
+
+		t = xmlNodeGetContent(n);
+		*dst = strdup(t ? (const char *)t : "");
+		xmlFree(t);
+		if (*dst == NULL)
+			return dexf_seterr(pc->err, DEXF_ENOMEM, "out of memory");
+		if (dst == &m->created) {
+			time_t tt;
+
+			if (dexf_parse_time(&tt, m->created) != 0)
+				return dexf_seterr(pc->err, DEXF_EFORMAT,
+				    "%s: created '%s' is not a valid UTC time",
+				    pc->what, m->created);
+		}
+	} else if (strcmp(name, "producer") == 0) {
+		m->producer = dexf_xml_attr(n, "name");
+		m->producer_version = dexf_xml_attr(n, "version");
+	} else if (strcmp(name, "case") == 0) {
+		for (int i = 0; i < C_N; i++)
+			m->case_[i] = dexf_xml_child_text(n,
+			    dexf_case_fields[i]);
+	} else if (strcmp(name, "agents") == 0) {
+		return parse_agents(pc, n);
+	} else if (strcmp(name, "extensions") == 0) {
+		if (dexf_xml_critical_in(n))
+			return dexf_seterr(pc->err, DEXF_EUNSUPPORTED,
+			    "%s: has a critical extension this version does "
+			    "not understand", pc->what);
+	}
+	return 0;
+}
+
 int
 dexf_manifest_parse(dexf_manifest *m, const unsigned char *buf, size_t len,
     const char *what, dexf_err *err)
 {
-	xmlDocPtr doc = NULL;
-	xmlNodePtr root, n;
+	parse_ctx pc = { m, what, err };
 	struct dexf_item **sorted = NULL;
-	size_t count = 0;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
-	if ((rc = dexf_xml_parse(&doc, buf, len, DEXF_SCHEMA_MANIFEST, what,
-	    err)) != 0)
-		return rc;
-	root = xmlDocGetRootElement(doc);
-	m->format_version = dexf_xml_attr(root, "formatVersion");
-	if (sscanf(m->format_version, "%d.%d", &m->major, &m->minor) != 2) {
+	/* Streamed: memory follows the model, not a whole-document tree
+	 * (a DOM costs several times the manifest's size). */
+	if ((rc = dexf_xml_stream(buf, len, DEXF_SCHEMA_MANIFEST, what,
+	    "items", on_element, &pc, &m->format_version, err)) != 0)
+		goto out;
+	if (m->format_version == NULL || sscanf(m->format_version, "%d.%d",
+	    &m->major, &m->minor) != 2) {
 		rc = dexf_seterr(err, DEXF_EFORMAT, "%s: bad formatVersion",
 		    what);
 		goto out;
-	}
-	if (dexf_xml_critical_extension(root)) {
-		rc = dexf_seterr(err, DEXF_EUNSUPPORTED, "%s: has a critical "
-		    "extension this version does not understand", what);
-		goto out;
-	}
-	m->container_id = dexf_xml_child_text(root, "containerId");
-	m->created = dexf_xml_child_text(root, "created");
-	{
-		time_t t;
-
-		if (dexf_parse_time(&t, m->created) != 0) {
-			rc = dexf_seterr(err, DEXF_EFORMAT,
-			    "%s: created '%s' is not a valid UTC time", what,
-			    m->created);
-			goto out;
-		}
-	}
-	n = dexf_xml_child(root, "producer");
-	m->producer = dexf_xml_attr(n, "name");
-	m->producer_version = dexf_xml_attr(n, "version");
-	n = dexf_xml_child(root, "case");
-	for (int i = 0; n && i < C_N; i++)
-		m->case_[i] = dexf_xml_child_text(n, dexf_case_fields[i]);
-	n = dexf_xml_child(root, "agents");
-	for (xmlNodePtr a = n ? n->children : NULL; a; a = a->next)
-		if (a->type == XML_ELEMENT_NODE)
-			count++;
-	if (count > 0) {
-		m->agents = calloc(count, sizeof(*m->agents));
-		if (m->agents == NULL) {
-			rc = dexf_seterr(err, DEXF_ENOMEM, "out of memory");
-			goto out;
-		}
-		for (xmlNodePtr a = n->children; a; a = a->next) {
-			dexf_agent *ag;
-
-			if (a->type != XML_ELEMENT_NODE)
-				continue;
-			ag = &m->agents[m->nagents++];
-			ag->role = dexf_xml_attr(a, "role");
-			ag->name = dexf_xml_child_text(a, "name");
-			ag->org = dexf_xml_child_text(a, "organization");
-		}
-	}
-	n = dexf_xml_child(root, "items");
-	for (xmlNodePtr c = n->children; c; c = c->next) {
-		struct dexf_item *it;
-
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		if (m->nitems >= DEXF_MAX_ITEMS) {
-			rc = dexf_seterr(err, DEXF_EFORMAT,
-			    "%s: more than %u items", what, DEXF_MAX_ITEMS);
-			goto out;
-		}
-		if ((it = dexf_manifest_add_item(m)) == NULL) {
-			rc = dexf_seterr(err, DEXF_ENOMEM, "out of memory");
-			goto out;
-		}
-		if ((rc = parse_item(it, c, m->nitems - 1, what, err)) != 0)
-			goto out;
 	}
 	/* Paths are unique (byte comparison; see FORMAT.md on
 	 * normalization). */
@@ -803,7 +827,6 @@ dexf_manifest_parse(dexf_manifest *m, const unsigned char *buf, size_t len,
 	rc = 0;
 out:
 	free(sorted);
-	xmlFreeDoc(doc);
 	if (rc != 0)
 		dexf_manifest_clear(m);
 	return rc;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <libxml/parser.h>
+#include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 
 #include "xmlsafe.h"
@@ -57,6 +58,7 @@ typedef struct {
 	char msg[512];
 	int line;
 	int have;
+	int domain;
 } first_error;
 
 static void
@@ -69,6 +71,7 @@ capture(void *ctx, xmlErrorPtr e)
 		return;
 	fe->have = 1;
 	fe->line = e->line;
+	fe->domain = e->domain;
 	snprintf(fe->msg, sizeof(fe->msg), "%s", e->message ? e->message :
 	    "invalid");
 	n = strlen(fe->msg);
@@ -127,7 +130,7 @@ dexf_xml_parse(xmlDocPtr *out, const unsigned char *buf, size_t len,
 	xmlSetStructuredErrorFunc(&fe, capture);
 	doc = xmlCtxtReadMemory(pc, (const char *)buf, (int)len, what, NULL,
 	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-	    XML_PARSE_NOCDATA);
+	    XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (doc == NULL || !pc->wellFormed) {
 		rc = dexf_seterr(err, DEXF_EFORMAT, "%s: line %d: not well-formed "
@@ -228,19 +231,30 @@ dexf_xml_attr(xmlNodePtr node, const char *name)
 	return s;
 }
 
+static int
+no_op(void *ctx, int in_container, xmlNodePtr node)
+{
+	(void)ctx;
+	(void)in_container;
+	(void)node;
+	return 0;
+}
+
 int
 dexf_xml_take(xmlBufferPtr buf, dexf_schema_id schema, const char *what,
     unsigned char **out, size_t *outlen, dexf_err *err)
 {
-	xmlDocPtr check = NULL;
 	size_t len = (size_t)xmlBufferLength(buf);
+	char *version = NULL;
 	int rc;
 
 	*out = NULL;
 	*outlen = 0;
-	rc = dexf_xml_parse(&check, xmlBufferContent(buf), len, schema, what,
-	    err);
-	xmlFreeDoc(check);
+	/* validated by streaming, so writing a large manifest does not
+	 * build a tree of it */
+	rc = dexf_xml_stream(xmlBufferContent(buf), len, schema, what, "items",
+	    no_op, NULL, &version, err);
+	free(version);
 	if (rc == 0) {
 		*out = malloc(len + 1);
 		if (*out == NULL) {
@@ -258,8 +272,12 @@ dexf_xml_take(xmlBufferPtr buf, dexf_schema_id schema, const char *what,
 int
 dexf_xml_critical_extension(xmlNodePtr parent)
 {
-	xmlNodePtr ext = dexf_xml_child(parent, "extensions");
+	return dexf_xml_critical_in(dexf_xml_child(parent, "extensions"));
+}
 
+int
+dexf_xml_critical_in(xmlNodePtr ext)
+{
 	if (ext == NULL)
 		return 0;
 	for (xmlNodePtr c = ext->children; c != NULL; c = c->next) {
@@ -276,4 +294,180 @@ dexf_xml_critical_extension(xmlNodePtr parent)
 			return 1;
 	}
 	return 0;
+}
+
+/* Root namespace and version, read before validation so a newer version is
+ * "unsupported" rather than "invalid". */
+static int
+check_root_version(const unsigned char *buf, size_t len, const char *what,
+    char **version, dexf_err *err)
+{
+	xmlTextReaderPtr rd;
+	first_error fe;
+	int ret, rc = 0;
+
+	memset(&fe, 0, sizeof(fe));
+	rd = xmlReaderForMemory((const char *)buf, (int)len, what, NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (rd == NULL)
+		return dexf_seterr(err, DEXF_ENOMEM, "out of memory");
+	xmlTextReaderSetStructuredErrorHandler(rd, capture, &fe);
+	while ((ret = xmlTextReaderRead(rd)) == 1 &&
+	    xmlTextReaderNodeType(rd) != XML_READER_TYPE_ELEMENT)
+		;
+	if (ret != 1) {
+		rc = dexf_seterr(err, DEXF_EFORMAT, "%s: line %d: not well-formed "
+		    "XML: %s", what, fe.have ? fe.line : 0,
+		    fe.have ? fe.msg : "no root element");
+	} else {
+		const xmlChar *ns = xmlTextReaderConstNamespaceUri(rd);
+		const char *n = ns ? (const char *)ns : "";
+		const char *colon = strrchr(n, ':');
+		xmlChar *v = xmlTextReaderGetAttribute(rd,
+		    BAD_CAST "formatVersion");
+		int major = -1, minor = -1;
+
+		if (strncmp(n, "urn:dexf:", 9) == 0 && colon != NULL &&
+		    strcmp(colon, ":1") != 0)
+			rc = dexf_seterr(err, DEXF_EUNSUPPORTED,
+			    "%s: namespace %s is not supported (this reader "
+			    "knows version 1)", what, n);
+		else if (v != NULL && sscanf((const char *)v, "%d.%d", &major,
+		    &minor) == 2 && major != 1)
+			rc = dexf_seterr(err, DEXF_EUNSUPPORTED,
+			    "%s: format version %s is not supported (this "
+			    "reader knows 1.x)", what, (const char *)v);
+		else if (v != NULL && (*version = strdup((const char *)v)) ==
+		    NULL)
+			rc = dexf_seterr(err, DEXF_ENOMEM, "out of memory");
+		xmlFree(v);
+	}
+	xmlFreeTextReader(rd);
+	return rc;
+}
+
+/* The validating reader can stop at a syntax error without reporting it;
+ * a plain streaming pass finds it, with its line. */
+static int
+syntax_error(const unsigned char *buf, size_t len, const char *what,
+    dexf_err *err)
+{
+	xmlTextReaderPtr rd;
+	first_error fe;
+	int ret;
+
+	memset(&fe, 0, sizeof(fe));
+	rd = xmlReaderForMemory((const char *)buf, (int)len, what, NULL,
+	    XML_PARSE_NONET);
+	if (rd == NULL)
+		return dexf_seterr(err, DEXF_ENOMEM, "out of memory");
+	xmlTextReaderSetStructuredErrorHandler(rd, capture, &fe);
+	while ((ret = xmlTextReaderRead(rd)) == 1)
+		;
+	xmlFreeTextReader(rd);
+	return dexf_seterr(err, DEXF_EFORMAT, "%s: line %d: not well-formed "
+	    "XML: %s", what, fe.have ? fe.line : 0, fe.have ? fe.msg :
+	    "parse error");
+}
+
+int
+dexf_xml_stream(const unsigned char *buf, size_t len, dexf_schema_id schema,
+    const char *what, const char *container, dexf_xml_cb cb, void *ctx,
+    char **version, dexf_err *err)
+{
+	xmlTextReaderPtr rd = NULL;
+	first_error fe;
+	int ret, rc;
+
+	*version = NULL;
+	pthread_once(&schema_once, load_schemas);
+	if (schemas[schema] == NULL)
+		return dexf_seterr(err, DEXF_ENOMEM,
+		    "cannot load the built-in schema");
+	if (len > INT32_MAX)
+		return dexf_seterr(err, DEXF_EFORMAT, "%s: too large", what);
+	if (memmem(buf, len, "<!DOCTYPE", 9) != NULL ||
+	    memmem(buf, len, "<!ENTITY", 8) != NULL)
+		return dexf_seterr(err, DEXF_EFORMAT,
+		    "%s: contains a DOCTYPE or entity declaration, which dexf "
+		    "documents never have (refused unparsed)", what);
+	if ((rc = check_root_version(buf, len, what, version, err)) != 0)
+		goto out;
+	memset(&fe, 0, sizeof(fe));
+	/* no NOERROR here: the reader reports errors only through its
+	 * handler, which captures them (nothing is printed) */
+	rd = xmlReaderForMemory((const char *)buf, (int)len, what, NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
+	if (rd == NULL) {
+		rc = dexf_seterr(err, DEXF_ENOMEM, "out of memory");
+		goto out;
+	}
+	xmlTextReaderSetStructuredErrorHandler(rd, capture, &fe);
+	if (xmlTextReaderSetSchema(rd, schemas[schema]) != 0) {
+		rc = dexf_seterr(err, DEXF_ENOMEM, "cannot attach the schema");
+		goto out;
+	}
+	ret = xmlTextReaderRead(rd);
+	while (ret == 1 && !fe.have) {
+		int depth = xmlTextReaderDepth(rd);
+		int in = 0;
+		xmlNodePtr node;
+
+		if (xmlTextReaderNodeType(rd) != XML_READER_TYPE_ELEMENT ||
+		    depth == 0 || depth > 2) {
+			ret = xmlTextReaderRead(rd);
+			continue;
+		}
+		if (depth == 1 && container != NULL &&
+		    strcmp((const char *)xmlTextReaderConstLocalName(rd),
+		    container) == 0) {
+			/* descend: its children come one at a time */
+			ret = xmlTextReaderRead(rd);
+			continue;
+		}
+		if (depth == 2) {
+			in = 1;
+		}
+		node = xmlTextReaderExpand(rd);
+		if (node == NULL) {
+			ret = -1;
+			break;
+		}
+		if (fe.have)
+			break;
+		if ((rc = cb(ctx, in, node)) != 0)
+			goto out;
+		ret = xmlTextReaderNext(rd);
+	}
+	/* Next() after an expanded subtree can end the walk at a syntax
+	 * error without returning -1: the reader's state says so. */
+	if (ret == 0 && xmlTextReaderReadState(rd) == XML_TEXTREADER_MODE_ERROR)
+		ret = -1;
+	if (fe.have && fe.domain == XML_FROM_SCHEMASV) {
+		rc = dexf_seterr(err, DEXF_EFORMAT, "%s: line %d: does not match "
+		    "the schema: %s", what, fe.line, fe.msg);
+		goto out;
+	}
+	if (fe.have) {
+		rc = dexf_seterr(err, DEXF_EFORMAT, "%s: line %d: not well-formed "
+		    "XML: %s", what, fe.line, fe.msg);
+		goto out;
+	}
+	if (ret < 0) {
+		rc = syntax_error(buf, len, what, err);
+		goto out;
+	}
+	if (xmlTextReaderIsValid(rd) != 1) {
+		rc = dexf_seterr(err, DEXF_EFORMAT, "%s: does not match the "
+		    "schema", what);
+		goto out;
+	}
+	rc = 0;
+out:
+	xmlFreeTextReader(rd);
+	if (rc != 0) {
+		free(*version);
+		*version = NULL;
+	}
+	return rc;
 }

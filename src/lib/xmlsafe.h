@@ -38,6 +38,23 @@ int dexf_xml_take(xmlBufferPtr buf, dexf_schema_id schema, const char *what,
  * critical="true" (or "1"): content this version must not ignore. */
 int dexf_xml_critical_extension(xmlNodePtr parent);
 
+/*
+ * Stream `buf` through the same hardening and schema as dexf_xml_parse(),
+ * without building the whole document: each element at depth 1 is
+ * expanded on its own and passed to cb(ctx, 0, node); the children of the
+ * depth-1 element named `container` are passed one at a time as
+ * cb(ctx, 1, node).  A node is valid only during its callback.  Memory is
+ * bounded by the largest such element, not by the document.  The root's
+ * formatVersion is returned in *version (malloc'd).  A non-zero return of
+ * cb stops the walk and is returned.
+ */
+typedef int (*dexf_xml_cb)(void *ctx, int in_container, xmlNodePtr node);
+int dexf_xml_stream(const unsigned char *buf, size_t len,
+	dexf_schema_id schema, const char *what, const char *container,
+	dexf_xml_cb cb, void *ctx, char **version, dexf_err *err);
+/* 1 if the <extensions> element `ext` holds a critical extension. */
+int dexf_xml_critical_in(xmlNodePtr ext);
+
 /* First child element named `name` (in any namespace), or NULL. */
 xmlNodePtr dexf_xml_child(xmlNodePtr parent, const char *name);
 /* Text content of a child element (malloc'd; NULL if absent). */
