@@ -75,6 +75,10 @@ DEXF_EXTERN int dexf_writer_set_item_meta(dexf_writer *w, const char *path,
  */
 DEXF_EXTERN int dexf_writer_set_signer(dexf_writer *w, const char *key_path,
 	const char *cert_path, const char *chain_path, const char *passphrase);
+/* Worker threads compressing and hashing chunks: 0 (default) uses every
+ * online CPU, 1 works on the calling thread only.  The container is the
+ * same byte for byte whatever the number of threads. */
+DEXF_EXTERN int dexf_writer_set_threads(dexf_writer *w, int threads);
 DEXF_EXTERN int dexf_writer_set_progress(dexf_writer *w, dexf_progress_cb cb,
 	void *payload);
 /* Total bytes the caller expects to add, for progress (0: unknown). */

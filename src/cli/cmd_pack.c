@@ -54,6 +54,9 @@ help(FILE *f)
 "      --level N            deflate level 1-9 (default 1: fast;\n"
 "                           level 6 measured 2.7x slower for 7%% less)\n"
 "      --chunk-size SIZE    power of two, 4K to 64M (default 1M)\n"
+"  -j, --threads N          worker threads compressing and hashing chunks\n"
+"                           (default 0: every online CPU; the container is\n"
+"                           the same whatever N)\n"
 "Output:\n"
 "  -q, --quiet              no progress, no summary\n"
 "      --json               print the result as JSON on stdout\n"
@@ -65,6 +68,7 @@ enum {
 	O_CASENAME, O_DESC, O_AUTH, O_EXAMINER, O_AGENCY, O_AGENT, O_ITEMMETA,
 	O_NAME, O_HASH, O_COMP, O_LEVEL, O_CHUNK, O_JSON
 };
+/* -j is the short form of --threads */
 
 static const struct option opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -91,6 +95,7 @@ static const struct option opts[] = {
 	{ "level", required_argument, NULL, O_LEVEL },
 	{ "chunk-size", required_argument, NULL, O_CHUNK },
 	{ "json", no_argument, NULL, O_JSON },
+	{ "threads", required_argument, NULL, 'j' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -312,7 +317,7 @@ cmd_pack(int argc, char **argv)
 	if (metas == NULL || agents == NULL)
 		goto out;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:fqh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:fqhj:", opts, NULL)) != -1) {
 		rc = 0;
 		switch (c) {
 		case 'o': out = optarg; break;
@@ -365,6 +370,14 @@ cmd_pack(int argc, char **argv)
 			rc = dexf_writer_set_chunk_size(w, (uint32_t)v);
 			break;
 		case O_JSON: json_mode = "1"; break;
+		case 'j':
+			if (cli_parse_u64(optarg, &v) != 0 || v > 64) {
+				cli_err("pack", "--threads must be 0 (all CPUs) "
+				    "to 64");
+				goto out;
+			}
+			rc = dexf_writer_set_threads(w, (int)v);
+			break;
 		default: help(stderr); goto out;
 		}
 		if (rc != 0) {

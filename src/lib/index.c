@@ -67,6 +67,9 @@ dexf_idx_header_decode(dexf_idx_header *h,
 {
 	uint32_t cs;
 
+	if (file_size < DEXF_IDX_HEADER)
+		return dexf_seterr(err, DEXF_EFORMAT,
+		    "%s: shorter than a chunk index header", what);
 	if (memcmp(in, DEXF_IDX_MAGIC, 8) != 0)
 		return dexf_seterr(err, DEXF_EFORMAT,
 		    "%s: not a chunk index (bad magic)", what);
@@ -96,6 +99,11 @@ dexf_idx_header_decode(dexf_idx_header *h,
 	if (h->leaf_alg != DEXF_IDX_LEAF_SHA256)
 		return dexf_seterr(err, DEXF_EUNSUPPORTED,
 		    "%s: unknown leaf hash algorithm %u", what, h->leaf_alg);
+	/* deflate data always ends with the 2-byte trailer */
+	if (h->compression == 8 && h->data_size < 2)
+		return dexf_seterr(err, DEXF_EFORMAT,
+		    "%s: deflate data of %llu bytes cannot hold its trailer",
+		    what, (unsigned long long)h->data_size);
 	/* The count must follow from the size, and the file must hold
 	 * exactly that many entries: this bounds everything read later. */
 	if (h->chunk_count != dexf_idx_count_for(h->item_size, cs))

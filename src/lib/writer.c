@@ -33,6 +33,7 @@
 #include "manifest.h"
 #include "merkle.h"
 #include "path.h"
+#include "pool.h"
 #include "record.h"
 #include "util.h"
 #include "zipw.h"
@@ -72,8 +73,8 @@ struct dexf_writer {
 	dexf_zipw zw;
 	int opened, finished, failed, overwrite;
 	time_t created;
-	dexf_codec *codec;
-	unsigned char *inbuf, *outbuf;
+	int threads;              /* 0: online CPUs */
+	dexf_pool *pool;
 	pathset paths;
 	char **dirs;              /* open-addressing set of ancestor dirs */
 	size_t ndirs, capdirs;
@@ -240,9 +241,7 @@ dexf_writer_free(dexf_writer *w)
 	free(w->path);
 	free(w->tmp_path);
 	free(w->idx_start);
-	dexf_codec_free(w->codec);
-	free(w->inbuf);
-	free(w->outbuf);
+	dexf_pool_free(w->pool);
 	free(w->paths.slot);
 	for (size_t i = 0; i < w->capdirs; i++)
 		free(w->dirs[i]);
@@ -477,6 +476,20 @@ dexf_writer_set_signer(dexf_writer *w, const char *key_path,
 }
 
 int
+dexf_writer_set_threads(dexf_writer *w, int threads)
+{
+	int rc = not_opened(w, "threads");
+
+	if (rc != 0)
+		return rc;
+	if (threads < 0 || threads > 64)
+		return dexf_seterr(&w->err, DEXF_EINVAL,
+		    "threads must be 0 (all CPUs) to 64, not %d", threads);
+	w->threads = threads;
+	return 0;
+}
+
+int
 dexf_writer_set_progress(dexf_writer *w, dexf_progress_cb cb, void *payload)
 {
 	if (w == NULL)
@@ -617,10 +630,12 @@ dexf_writer_open(dexf_writer *w, const char *path, int overwrite)
 			    "will report this seal as not trusted", w->cert_path,
 			    when);
 	}
-	if (dexf_codec_new(&w->codec, w->level) != 0 ||
-	    (w->inbuf = malloc(w->chunk_size)) == NULL ||
-	    (w->outbuf = malloc(dexf_chunk_stored_max(w->chunk_size))) == NULL)
-		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+	/* memory: a few slots of chunk size per thread, whatever the input */
+	if (dexf_pool_new(&w->pool, w->threads ? w->threads :
+	    dexf_online_cpus(), w->chunk_size, w->compression == 8,
+	    w->level) != 0)
+		return dexf_seterr(&w->err, DEXF_ENOMEM,
+		    "cannot start %d worker thread(s)", w->threads);
 	w->created = time(NULL);
 	if (dexf_uuid_urn(id, sizeof(id)) != 0)
 		return dexf_seterr(&w->err, DEXF_ECRYPTO,
@@ -759,63 +774,90 @@ add_stream(dexf_writer *w, int fd, const char *name, const struct stat *st,
 	}
 	md_ready = 1;
 	dexf_merkle_init(&mk);
-	for (;;) {
-		ssize_t n = dexf_read_full(fd, w->inbuf, w->chunk_size);
-		dexf_idx_entry ie;
-		unsigned char rec[DEXF_IDX_ENTRY];
-		const void *data = w->inbuf;
-		size_t dlen = (size_t)n;
+	/*
+	 * Pipeline: this thread reads chunk after chunk into free slots and
+	 * runs the stream-order work (linear digests, CRC-32); workers
+	 * compress and hash leaves; this thread then writes the slots back
+	 * in order.  Up to nslots chunks are in flight.
+	 */
+	{
+		size_t nslots = dexf_pool_slots(w->pool);
+		uint64_t rd_seq = 0, wr_seq = 0;
+		int eof = 0;
 
-		if (n < 0) {
-			rc = dexf_seterr_sys(&w->err, DEXF_EIO, errno,
-			    "%s: read failed at offset %llu", src,
-			    (unsigned long long)size);
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		if (dexf_mdset_update(&md, w->inbuf, (size_t)n) != 0 ||
-		    dexf_leaf_hash(ie.leaf, w->inbuf, (size_t)n) != 0 ||
-		    dexf_merkle_add(&mk, ie.leaf) != 0) {
-			rc = dexf_seterr(&w->err, DEXF_ECRYPTO,
-			    "%s: digest failed", src);
-			goto fail;
-		}
-		crc = (uint32_t)crc32_z(crc, w->inbuf, (size_t)n);
-		if (w->compression == 8) {
-			if (dexf_chunk_deflate(w->codec, w->inbuf, (size_t)n,
-			    w->outbuf, dexf_chunk_stored_max(w->chunk_size),
-			    &dlen) != 0) {
+		for (;;) {
+			dexf_slot *sl;
+			dexf_idx_entry ie;
+			unsigned char rec[DEXF_IDX_ENTRY];
+
+			while (!eof && rd_seq - wr_seq < nslots) {
+				ssize_t n;
+
+				sl = dexf_pool_slot(w->pool, rd_seq % nslots);
+				n = dexf_read_full(fd, sl->in, w->chunk_size);
+				if (n < 0) {
+					rc = dexf_seterr_sys(&w->err, DEXF_EIO,
+					    errno, "%s: read failed at offset "
+					    "%llu", src,
+					    (unsigned long long)size);
+					goto fail;
+				}
+				if (n == 0) {
+					eof = 1;
+					break;
+				}
+				sl->inlen = (size_t)n;
+				if (dexf_mdset_update(&md, sl->in,
+				    (size_t)n) != 0) {
+					rc = dexf_seterr(&w->err, DEXF_ECRYPTO,
+					    "%s: digest failed", src);
+					goto fail;
+				}
+				crc = (uint32_t)crc32_z(crc, sl->in, (size_t)n);
+				size += (uint64_t)n;
+				dexf_pool_submit(w->pool, rd_seq % nslots);
+				rd_seq++;
+				if ((size_t)n < w->chunk_size)
+					eof = 1;
+			}
+			if (wr_seq == rd_seq)
+				break;
+			sl = dexf_pool_slot(w->pool, wr_seq % nslots);
+			if (dexf_pool_wait(w->pool, wr_seq % nslots) != 0) {
 				rc = dexf_seterr(&w->err, DEXF_ENOMEM,
 				    "%s: compression failed", src);
 				goto fail;
 			}
-			data = w->outbuf;
+			memcpy(ie.leaf, sl->leaf, 32);
+			ie.offset = stored;
+			ie.length = (uint32_t)sl->outlen;
+			dexf_idx_entry_encode(rec, &ie);
+			if (dexf_merkle_add(&mk, ie.leaf) != 0) {
+				rc = dexf_seterr(&w->err, DEXF_ECRYPTO,
+				    "%s: digest failed", src);
+				goto fail;
+			}
+			if (dexf_pwrite_full(w->idx_fd, rec, sizeof(rec),
+			    w->idx_pos) != 0) {
+				rc = dexf_seterr_sys(&w->err, DEXF_EIO, errno,
+				    "scratch index write failed");
+				goto fail;
+			}
+			w->idx_pos += sizeof(rec);
+			if ((rc = dexf_zipw_write(&w->zw, w->compression == 8 ?
+			    sl->out : sl->in, sl->outlen)) != 0)
+				goto fail;
+			stored += sl->outlen;
+			chunks++;
+			w->done += sl->inlen;
+			wr_seq++;
+			if (w->progress && w->progress(w->done, w->total,
+			    w->progress_payload) != 0) {
+				rc = dexf_seterr(&w->err, DEXF_ECANCELED,
+				    "canceled while packing %s", src);
+				goto fail;
+			}
 		}
-		ie.offset = stored;
-		ie.length = (uint32_t)dlen;
-		dexf_idx_entry_encode(rec, &ie);
-		if (dexf_pwrite_full(w->idx_fd, rec, sizeof(rec),
-		    w->idx_pos) != 0) {
-			rc = dexf_seterr_sys(&w->err, DEXF_EIO, errno,
-			    "scratch index write failed");
-			goto fail;
-		}
-		w->idx_pos += sizeof(rec);
-		if ((rc = dexf_zipw_write(&w->zw, data, dlen)) != 0)
-			goto fail;
-		stored += dlen;
-		size += (uint64_t)n;
-		chunks++;
-		w->done += (uint64_t)n;
-		if (w->progress && w->progress(w->done, w->total,
-		    w->progress_payload) != 0) {
-			rc = dexf_seterr(&w->err, DEXF_ECANCELED,
-			    "canceled while packing %s", src);
-			goto fail;
-		}
-		if ((size_t)n < w->chunk_size)
-			break;
 	}
 	if (w->compression == 8) {
 		if ((rc = dexf_zipw_write(&w->zw, dexf_deflate_trailer, 2)) != 0)
@@ -852,6 +894,8 @@ add_stream(dexf_writer *w, int fd, const char *name, const struct stat *st,
 fail:
 	if (md_ready)
 		dexf_mdset_free(&md);
+	if (w->pool != NULL)
+		dexf_pool_drain(w->pool);
 	w->failed = 1; /* the ZIP stream is now inconsistent */
 	return rc;
 }

@@ -1,0 +1,237 @@
+/*
+ * pool.c - a fixed set of worker threads processing chunk slots.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "chunk.h"
+#include "digest.h"
+#include "pool.h"
+
+enum { S_FREE, S_QUEUED, S_BUSY, S_DONE };
+
+typedef struct worker {
+	pthread_t tid;
+	dexf_codec *codec;
+	struct dexf_pool *pool;
+} worker;
+
+struct dexf_pool {
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	dexf_slot *slots;
+	int *state;
+	size_t nslots;
+	size_t *queue, qhead, qlen;
+	worker *workers;
+	int nworkers, started, stop;
+	dexf_codec *inline_codec;
+	uint32_t chunk_size;
+	int compress;
+};
+
+int
+dexf_online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+static void
+process(dexf_pool *p, dexf_codec *c, dexf_slot *s)
+{
+	s->rc = 0;
+	if (dexf_leaf_hash(s->leaf, s->in, s->inlen) != 0) {
+		s->rc = -1;
+		return;
+	}
+	if (p->compress) {
+		if (dexf_chunk_deflate(c, s->in, s->inlen, s->out,
+		    dexf_chunk_stored_max(p->chunk_size), &s->outlen) != 0)
+			s->rc = -1;
+	} else {
+		s->outlen = s->inlen;
+	}
+}
+
+static void *
+run(void *arg)
+{
+	worker *wk = arg;
+	dexf_pool *p = wk->pool;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		size_t i;
+
+		while (p->qlen == 0 && !p->stop)
+			pthread_cond_wait(&p->work, &p->mu);
+		if (p->stop)
+			break;
+		i = p->queue[p->qhead];
+		p->qhead = (p->qhead + 1) % p->nslots;
+		p->qlen--;
+		p->state[i] = S_BUSY;
+		pthread_mutex_unlock(&p->mu);
+		process(p, wk->codec, &p->slots[i]);
+		pthread_mutex_lock(&p->mu);
+		p->state[i] = S_DONE;
+		pthread_cond_broadcast(&p->done);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+int
+dexf_pool_new(dexf_pool **out, int threads, uint32_t chunk_size,
+    int compress, int level)
+{
+	dexf_pool *p;
+
+	*out = NULL;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return -1;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->done, NULL);
+	p->chunk_size = chunk_size;
+	p->compress = compress;
+	p->nworkers = threads > 1 ? threads : 0;
+	/* enough slots to keep every worker busy while the caller reads
+	 * ahead and writes behind */
+	p->nslots = p->nworkers ? (size_t)p->nworkers * 2 + 2 : 1;
+	p->slots = calloc(p->nslots, sizeof(*p->slots));
+	p->state = calloc(p->nslots, sizeof(*p->state));
+	p->queue = calloc(p->nslots, sizeof(*p->queue));
+	if (p->slots == NULL || p->state == NULL || p->queue == NULL)
+		goto fail;
+	for (size_t i = 0; i < p->nslots; i++) {
+		p->slots[i].in = malloc(chunk_size);
+		p->slots[i].out = compress ?
+		    malloc(dexf_chunk_stored_max(chunk_size)) : NULL;
+		if (p->slots[i].in == NULL || (compress && !p->slots[i].out))
+			goto fail;
+	}
+	if (p->nworkers == 0) {
+		if (dexf_codec_new(&p->inline_codec, level) != 0)
+			goto fail;
+		*out = p;
+		return 0;
+	}
+	p->workers = calloc((size_t)p->nworkers, sizeof(*p->workers));
+	if (p->workers == NULL)
+		goto fail;
+	for (int i = 0; i < p->nworkers; i++) {
+		p->workers[i].pool = p;
+		if (dexf_codec_new(&p->workers[i].codec, level) != 0 ||
+		    pthread_create(&p->workers[i].tid, NULL, run,
+		    &p->workers[i]) != 0)
+			goto fail;
+		p->started++;
+	}
+	*out = p;
+	return 0;
+fail:
+	dexf_pool_free(p);
+	return -1;
+}
+
+void
+dexf_pool_free(dexf_pool *p)
+{
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	for (int i = 0; i < p->started; i++)
+		pthread_join(p->workers[i].tid, NULL);
+	for (int i = 0; p->workers && i < p->nworkers; i++)
+		dexf_codec_free(p->workers[i].codec);
+	dexf_codec_free(p->inline_codec);
+	for (size_t i = 0; p->slots && i < p->nslots; i++) {
+		free(p->slots[i].in);
+		free(p->slots[i].out);
+	}
+	free(p->slots);
+	free(p->state);
+	free(p->queue);
+	free(p->workers);
+	pthread_cond_destroy(&p->work);
+	pthread_cond_destroy(&p->done);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+}
+
+size_t
+dexf_pool_slots(const dexf_pool *p)
+{
+	return p->nslots;
+}
+
+dexf_slot *
+dexf_pool_slot(dexf_pool *p, size_t i)
+{
+	return &p->slots[i];
+}
+
+void
+dexf_pool_submit(dexf_pool *p, size_t i)
+{
+	if (p->nworkers == 0) {
+		process(p, p->inline_codec, &p->slots[i]);
+		p->state[i] = S_DONE;
+		return;
+	}
+	pthread_mutex_lock(&p->mu);
+	p->state[i] = S_QUEUED;
+	p->queue[(p->qhead + p->qlen) % p->nslots] = i;
+	p->qlen++;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->mu);
+}
+
+int
+dexf_pool_wait(dexf_pool *p, size_t i)
+{
+	int rc;
+
+	if (p->nworkers == 0) {
+		p->state[i] = S_FREE;
+		return p->slots[i].rc;
+	}
+	pthread_mutex_lock(&p->mu);
+	while (p->state[i] != S_DONE)
+		pthread_cond_wait(&p->done, &p->mu);
+	p->state[i] = S_FREE;
+	rc = p->slots[i].rc;
+	pthread_mutex_unlock(&p->mu);
+	return rc;
+}
+
+void
+dexf_pool_drain(dexf_pool *p)
+{
+	if (p->nworkers == 0)
+		return;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		int busy = p->qlen > 0;
+
+		for (size_t i = 0; i < p->nslots && !busy; i++)
+			busy = p->state[i] == S_BUSY;
+		if (!busy)
+			break;
+		pthread_cond_wait(&p->done, &p->mu);
+	}
+	/* queued-and-done slots are free again for the next stream */
+	for (size_t i = 0; i < p->nslots; i++)
+		p->state[i] = S_FREE;
+	pthread_mutex_unlock(&p->mu);
+}

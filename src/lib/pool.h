@@ -1,0 +1,39 @@
+/*
+ * pool.h - worker threads for chunk work (compress + leaf hash).
+ *
+ * The caller owns ordering: it fills slot i, submits it, and later waits
+ * for slot i and consumes it in stream order.  Workers only ever touch a
+ * submitted slot, so the stream-order work (linear digests, CRC, writes)
+ * stays on the caller's thread and the output is the same byte for byte
+ * whatever the number of threads.
+ */
+#ifndef DEXF_POOL_H
+#define DEXF_POOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct dexf_slot {
+	unsigned char *in, *out;
+	size_t inlen, outlen;
+	unsigned char leaf[32];
+	int rc;
+} dexf_slot;
+
+typedef struct dexf_pool dexf_pool;
+
+/* threads <= 1: no worker threads, submit() works inline. */
+int dexf_pool_new(dexf_pool **out, int threads, uint32_t chunk_size,
+	int compress, int level);
+void dexf_pool_free(dexf_pool *p);
+size_t dexf_pool_slots(const dexf_pool *p);
+dexf_slot *dexf_pool_slot(dexf_pool *p, size_t i);
+void dexf_pool_submit(dexf_pool *p, size_t i);
+/* Wait until slot i is processed; returns its rc (0 ok). */
+int dexf_pool_wait(dexf_pool *p, size_t i);
+/* Wait until no slot is queued or being processed. */
+void dexf_pool_drain(dexf_pool *p);
+/* Online CPUs, at least 1. */
+int dexf_online_cpus(void);
+
+#endif
