@@ -49,6 +49,9 @@ typedef struct dexf_verify_opts {
 	size_t nsigners;
 	dexf_progress_cb progress;
 	void *payload;
+	/* worker threads reading, inflating and hashing chunks: 0 = every
+	 * online CPU, 1 = the calling thread only; the result is the same */
+	int threads;
 } dexf_verify_opts;
 
 /*

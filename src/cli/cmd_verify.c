@@ -27,6 +27,7 @@ help(FILE *f)
 "                           signer (the report still says who signed)\n"
 "      --quick              check structure, manifest, chunk indexes and\n"
 "                           signature without reading evidence data\n"
+"  -j, --threads N          worker threads (default 0: every online CPU)\n"
 "      --json               machine-readable report on stdout\n"
 "  -q, --quiet              only the verdict line\n"
 "  -h, --help\n\n"
@@ -45,6 +46,7 @@ static const struct option opts[] = {
 	{ "json", no_argument, NULL, O_JSON },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "threads", required_argument, NULL, 'j' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -263,7 +265,7 @@ cmd_verify(int argc, char **argv)
 	const char **trust = NULL, **signers = NULL;
 	size_t ntrust = 0, nsigners = 0;
 	int c, integrity_only = 0, quick = 0, as_json = 0, quiet = 0;
-	int ec = EXIT_USAGE, worst = 0;
+	int ec = EXIT_USAGE, worst = 0, threads = 0;
 	json j;
 
 	trust = calloc((size_t)argc, sizeof(*trust));
@@ -271,8 +273,19 @@ cmd_verify(int argc, char **argv)
 	if (trust == NULL || signers == NULL)
 		goto out;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:s:iqh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:s:iqhj:", opts, NULL)) != -1) {
 		switch (c) {
+		case 'j': {
+			uint64_t v;
+
+			if (cli_parse_u64(optarg, &v) != 0 || v > 64) {
+				cli_err("verify", "--threads must be 0 (all CPUs) "
+				    "to 64");
+				goto out;
+			}
+			threads = (int)v;
+			break;
+		}
 		case 't': trust[ntrust++] = optarg; break;
 		case 's': signers[nsigners++] = optarg; break;
 		case 'i': integrity_only = 1; break;
@@ -309,6 +322,7 @@ cmd_verify(int argc, char **argv)
 
 		memset(&vo, 0, sizeof(vo));
 		vo.flags = quick ? DEXF_VERIFY_QUICK : 0;
+		vo.threads = threads;
 		vo.trust = trust;
 		vo.ntrust = ntrust;
 		vo.signers = signers;

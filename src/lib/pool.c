@@ -11,6 +11,7 @@
 #include "chunk.h"
 #include "digest.h"
 #include "pool.h"
+#include "util.h"
 
 enum { S_FREE, S_QUEUED, S_BUSY, S_DONE };
 
@@ -32,6 +33,7 @@ struct dexf_pool {
 	dexf_codec *inline_codec;
 	uint32_t chunk_size;
 	int compress;
+	int decode;
 };
 
 int
@@ -43,8 +45,36 @@ dexf_online_cpus(void)
 }
 
 static void
+process_decode(dexf_pool *p, dexf_codec *c, dexf_slot *s)
+{
+	s->plain = s->in;
+	if (dexf_pread_full(s->fd, s->in, s->inlen, s->pos) != 0) {
+		s->rc = DEXF_SLOT_IO;
+		return;
+	}
+	if (p->compress) {
+		if (dexf_chunk_inflate(c, s->in, s->inlen, s->out,
+		    s->outlen) != 0) {
+			s->rc = DEXF_SLOT_CORRUPT;
+			return;
+		}
+		s->plain = s->out;
+	}
+	if (dexf_leaf_hash(s->leaf, s->plain, s->outlen) != 0) {
+		s->rc = DEXF_SLOT_IO;
+		return;
+	}
+	s->rc = memcmp(s->leaf, s->want, 32) == 0 ? DEXF_SLOT_OK :
+	    DEXF_SLOT_MISMATCH;
+}
+
+static void
 process(dexf_pool *p, dexf_codec *c, dexf_slot *s)
 {
+	if (p->decode) {
+		process_decode(p, c, s);
+		return;
+	}
 	s->rc = 0;
 	if (dexf_leaf_hash(s->leaf, s->in, s->inlen) != 0) {
 		s->rc = -1;
@@ -87,9 +117,32 @@ run(void *arg)
 	return NULL;
 }
 
+static int pool_new(dexf_pool **out, int threads, uint32_t chunk_size,
+	int compress, int level, int decode);
+
 int
 dexf_pool_new(dexf_pool **out, int threads, uint32_t chunk_size,
     int compress, int level)
+{
+	return pool_new(out, threads, chunk_size, compress, level, 0);
+}
+
+int
+dexf_pool_new_decoder(dexf_pool **out, int threads, uint32_t chunk_size,
+    int compressed)
+{
+	return pool_new(out, threads, chunk_size, compressed, 1, 1);
+}
+
+uint32_t
+dexf_pool_chunk_size(const dexf_pool *p)
+{
+	return p->chunk_size;
+}
+
+static int
+pool_new(dexf_pool **out, int threads, uint32_t chunk_size, int compress,
+    int level, int decode)
 {
 	dexf_pool *p;
 
@@ -101,6 +154,7 @@ dexf_pool_new(dexf_pool **out, int threads, uint32_t chunk_size,
 	pthread_cond_init(&p->done, NULL);
 	p->chunk_size = chunk_size;
 	p->compress = compress;
+	p->decode = decode;
 	p->nworkers = threads > 1 ? threads : 0;
 	/* enough slots to keep every worker busy while the caller reads
 	 * ahead and writes behind */
@@ -111,9 +165,13 @@ dexf_pool_new(dexf_pool **out, int threads, uint32_t chunk_size,
 	if (p->slots == NULL || p->state == NULL || p->queue == NULL)
 		goto fail;
 	for (size_t i = 0; i < p->nslots; i++) {
-		p->slots[i].in = malloc(chunk_size);
-		p->slots[i].out = compress ?
-		    malloc(dexf_chunk_stored_max(chunk_size)) : NULL;
+		size_t inlen = decode ? dexf_chunk_stored_max(chunk_size) :
+		    chunk_size;
+		size_t outlen = decode ? chunk_size :
+		    dexf_chunk_stored_max(chunk_size);
+
+		p->slots[i].in = malloc(inlen);
+		p->slots[i].out = compress ? malloc(outlen) : NULL;
 		if (p->slots[i].in == NULL || (compress && !p->slots[i].out))
 			goto fail;
 	}

@@ -18,13 +18,29 @@ typedef struct dexf_slot {
 	size_t inlen, outlen;
 	unsigned char leaf[32];
 	int rc;
+	/* decode mode: read inlen stored bytes at pos of fd, inflate (if
+	 * compressed) to outlen bytes, leaf-hash and compare with want */
+	int fd;
+	uint64_t pos;
+	unsigned char want[32];
+	const unsigned char *plain;   /* result: in or out */
 } dexf_slot;
+
+/* slot rc in decode mode */
+#define DEXF_SLOT_OK 0
+#define DEXF_SLOT_CORRUPT 1     /* does not decompress */
+#define DEXF_SLOT_MISMATCH 2    /* leaf differs from the index */
+#define DEXF_SLOT_IO 3          /* read failed */
 
 typedef struct dexf_pool dexf_pool;
 
-/* threads <= 1: no worker threads, submit() works inline. */
+/* threads <= 1: no worker threads, submit() works inline.  encode: in
+ * holds a chunk, out its deflated form (compress) ; decode: the reverse. */
 int dexf_pool_new(dexf_pool **out, int threads, uint32_t chunk_size,
 	int compress, int level);
+int dexf_pool_new_decoder(dexf_pool **out, int threads, uint32_t chunk_size,
+	int compressed);
+uint32_t dexf_pool_chunk_size(const dexf_pool *p);
 void dexf_pool_free(dexf_pool *p);
 size_t dexf_pool_slots(const dexf_pool *p);
 dexf_slot *dexf_pool_slot(dexf_pool *p, size_t i);

@@ -14,6 +14,7 @@
 
 #include "format.h"
 #include "merkle.h"
+#include "pool.h"
 #include "reader_int.h"
 #include "util.h"
 
@@ -48,6 +49,7 @@ dexf_reader_free(dexf_reader *r)
 	free(r->seal_buf);
 	free(r->sig_buf);
 	free(r->index_ok);
+	dexf_pool_free(r->pool);
 	dexf_codec_free(r->codec);
 	free(r->cbuf);
 	free(r->pbuf);
@@ -460,10 +462,9 @@ out:
 /* Read chunk i's index entry and stored bytes into r->cbuf, checking the
  * entry against the layout rules; *plain is its plaintext length. */
 static int
-load_chunk(dexf_reader *r, const struct dexf_item *it,
-    const dexf_zipr_entry *d, const dexf_zipr_entry *x,
-    const dexf_idx_header *h, uint64_t i, uint64_t expect_off,
-    dexf_idx_entry *ie, uint64_t *plain)
+index_entry(dexf_reader *r, const struct dexf_item *it,
+    const dexf_zipr_entry *x, const dexf_idx_header *h, uint64_t i,
+    uint64_t expect_off, dexf_idx_entry *ie, uint64_t *plain)
 {
 	unsigned char rec[DEXF_IDX_ENTRY];
 	uint64_t limit = h->compression == 8 ? h->data_size - 2 : h->data_size;
@@ -486,6 +487,19 @@ load_chunk(dexf_reader *r, const struct dexf_item *it,
 		    "(offset %llu, length %u)", it->index_entry,
 		    (unsigned long long)i, it->path,
 		    (unsigned long long)ie->offset, ie->length);
+	return 0;
+}
+
+static int
+load_chunk(dexf_reader *r, const struct dexf_item *it,
+    const dexf_zipr_entry *d, const dexf_zipr_entry *x,
+    const dexf_idx_header *h, uint64_t i, uint64_t expect_off,
+    dexf_idx_entry *ie, uint64_t *plain)
+{
+	int rc = index_entry(r, it, x, h, i, expect_off, ie, plain);
+
+	if (rc != 0)
+		return rc;
 	return dexf_zipr_pread(&r->z, d, ie->offset, r->cbuf, ie->length);
 }
 
@@ -603,52 +617,127 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 		return dexf_seterr(&r->err, DEXF_ENOMEM, "out of memory");
 	dexf_merkle_init(&mk);
 	r->cache_item = NULL;
-	for (uint64_t i = 0; i < h.chunk_count; i++) {
-		dexf_idx_entry ie;
-		uint64_t plain;
-		const char *why = NULL;
-		unsigned char leaf[32];
-
-		if ((rc = load_chunk(r, it, d, x, &h, i, expect, &ie,
-		    &plain)) != 0)
-			goto out; /* cannot locate later chunks either */
-		expect = ie.offset + ie.length;
-		rc = decode_chunk(r, &h, &ie, plain, &why);
-		s->chunks_checked++;
-		if (rc != 0) {
-			s->bad++;
-			if (!s->keep_going) {
-				rc = chunk_error(r, it, i, why);
-				goto out;
-			}
-			chunk_error(r, it, i, why);
-			if (first_rc == 0)
-				first_rc = DEXF_EINTEGRITY;
-			if (s->bad_chunk)
-				s->bad_chunk(s->ctx, i, why);
-			/* Unknown bytes: the recomputed digests can only
-			 * mismatch now, which is the truth. */
-			memset(r->pbuf, 0, (size_t)plain);
-		}
-		dexf_leaf_hash(leaf, r->pbuf, (size_t)plain);
-		dexf_merkle_add(&mk, leaf);
-		dexf_mdset_update(&md, r->pbuf, (size_t)plain);
-		s->crc = (uint32_t)crc32_z(s->crc, r->pbuf, (size_t)plain);
-		s->bytes += plain;
-		if (s->out_fd >= 0 &&
-		    dexf_write_full(s->out_fd, r->pbuf, (size_t)plain) != 0) {
-			rc = dexf_seterr_sys(&r->err, DEXF_EIO, errno,
-			    "writing item '%s'", it->path);
+	if (r->pool == NULL || dexf_pool_chunk_size(r->pool) != h.chunk_size ||
+	    r->pool_compressed != (h.compression == 8)) {
+		dexf_pool_free(r->pool);
+		r->pool = NULL;
+		if (dexf_pool_new_decoder(&r->pool, r->threads ? r->threads :
+		    dexf_online_cpus(), h.chunk_size, h.compression == 8) != 0) {
+			rc = dexf_seterr(&r->err, DEXF_ENOMEM,
+			    "cannot start worker threads");
 			goto out;
 		}
-		if (s->done != NULL) {
-			*s->done += plain;
-			if (s->progress && s->progress(*s->done, s->total,
-			    s->payload) != 0) {
-				rc = dexf_seterr(&r->err, DEXF_ECANCELED,
-				    "canceled");
+		r->pool_compressed = h.compression == 8;
+	}
+	/*
+	 * Pipeline: this thread reads and checks index entries and hands
+	 * chunks to workers (read, inflate, leaf hash); it then takes them
+	 * back in order for the stream-order work: linear digests, CRC-32,
+	 * Merkle root, output.  An index entry that stops the scan is held
+	 * back until the chunks before it are accounted for.
+	 */
+	{
+		size_t nslots = dexf_pool_slots(r->pool);
+		uint64_t rd = 0, wr = 0;
+		int stop_rc = 0;
+		dexf_err stop_err;
+
+		for (;;) {
+			dexf_slot *sl;
+			const char *why = NULL;
+			unsigned char leaf[32];
+			uint64_t plain;
+
+			while (!stop_rc && rd < h.chunk_count &&
+			    rd - wr < nslots) {
+				dexf_idx_entry ie;
+
+				if ((rc = index_entry(r, it, x, &h, rd, expect,
+				    &ie, &plain)) != 0) {
+					/* cannot locate later chunks either */
+					stop_rc = rc;
+					stop_err = r->err;
+					break;
+				}
+				expect = ie.offset + ie.length;
+				sl = dexf_pool_slot(r->pool, rd % nslots);
+				sl->fd = r->fd;
+				sl->pos = d->data_off + ie.offset;
+				sl->inlen = ie.length;
+				sl->outlen = (size_t)plain;
+				memcpy(sl->want, ie.leaf, 32);
+				dexf_pool_submit(r->pool, rd % nslots);
+				rd++;
+			}
+			if (wr == rd)
+				break;
+			sl = dexf_pool_slot(r->pool, wr % nslots);
+			plain = sl->outlen;
+			switch (dexf_pool_wait(r->pool, wr % nslots)) {
+			case DEXF_SLOT_OK:
+				break;
+			case DEXF_SLOT_IO:
+				dexf_pool_drain(r->pool);
+				rc = dexf_seterr(&r->err, DEXF_EIO, "item '%s': "
+				    "cannot read chunk %llu", it->path,
+				    (unsigned long long)wr);
+				goto out;
+			case DEXF_SLOT_CORRUPT:
+				why = "does not decompress";
+				break;
+			default:
+				why = "does not match its digest";
+			}
+			s->chunks_checked++;
+			if (why != NULL) {
+				s->bad++;
+				if (!s->keep_going) {
+					dexf_pool_drain(r->pool);
+					rc = chunk_error(r, it, wr, why);
+					goto out;
+				}
+				chunk_error(r, it, wr, why);
+				if (first_rc == 0)
+					first_rc = DEXF_EINTEGRITY;
+				if (s->bad_chunk)
+					s->bad_chunk(s->ctx, wr, why);
+				/* Unknown bytes: the recomputed digests can
+				 * only mismatch now, which is the truth. */
+				memset(r->pbuf, 0, (size_t)plain);
+				dexf_leaf_hash(leaf, r->pbuf, (size_t)plain);
+				sl->plain = r->pbuf;
+			} else {
+				/* the worker's leaf equals the index's */
+				memcpy(leaf, sl->leaf, 32);
+			}
+			dexf_merkle_add(&mk, leaf);
+			dexf_mdset_update(&md, sl->plain, (size_t)plain);
+			s->crc = (uint32_t)crc32_z(s->crc, sl->plain,
+			    (size_t)plain);
+			s->bytes += plain;
+			if (s->out_fd >= 0 && dexf_write_full(s->out_fd,
+			    sl->plain, (size_t)plain) != 0) {
+				dexf_pool_drain(r->pool);
+				rc = dexf_seterr_sys(&r->err, DEXF_EIO, errno,
+				    "writing item '%s'", it->path);
 				goto out;
 			}
+			wr++;
+			if (s->done != NULL) {
+				*s->done += plain;
+				if (s->progress && s->progress(*s->done,
+				    s->total, s->payload) != 0) {
+					dexf_pool_drain(r->pool);
+					rc = dexf_seterr(&r->err,
+					    DEXF_ECANCELED, "canceled");
+					goto out;
+				}
+			}
+		}
+		if (stop_rc != 0) {
+			r->err = stop_err;
+			rc = stop_rc;
+			goto out;
 		}
 	}
 	if (h.compression == 8) {

@@ -34,6 +34,9 @@ struct dexf_reader {
 	unsigned char *index_ok; /* per item: index digest checked */
 	dexf_codec *codec;
 	unsigned char *cbuf, *pbuf;
+	struct dexf_pool *pool;  /* whole-item scans */
+	int pool_compressed;
+	int threads;             /* 0: online CPUs */
 	uint32_t buf_chunk;
 	/* one-chunk cache for sequential small reads */
 	const struct dexf_item *cache_item;

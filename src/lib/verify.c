@@ -362,11 +362,16 @@ dexf_verify(dexf_report **out, const char *path,
 		return DEXF_ENOMEM;
 	rep->verdict = DEXF_VERDICT_INTACT_TRUSTED;
 	rep->cov.quick = (o->flags & DEXF_VERIFY_QUICK) != 0;
+	if (o->threads < 0 || o->threads > 64) {
+		free(rep);
+		return DEXF_EINVAL;
+	}
 	rep->sig.trust = DEXF_TRUST_UNSIGNED;
 	if (dexf_reader_new(&r) != 0) {
 		free(rep);
 		return DEXF_ENOMEM;
 	}
+	r->threads = o->threads;
 	/* 1. structure */
 	if ((rc = dexf_reader_open_zip(r, path)) != 0) {
 		dexf_report_add(rep, rc == DEXF_EUNSUPPORTED ?

@@ -52,6 +52,28 @@ done
 # the chunk index is not trivially equal: it holds real chunks
 check "the big item has many chunks" grep -q "index/i1.idx $((64 + 48 * 171)) " "$T/deflate-1.txt"
 
+# verification: same verdict and same problems (chunk ranges included)
+# whatever the number of threads, on intact and on damaged containers
+V="$top_srcdir/tests/vectors"
+for v in good-signed tampered-chunk tampered-store-chunk tampered-trailer \
+    tampered-index; do
+	for j in 1 3; do
+		"$DEXF" verify --json --threads $j --trust "$V/ca.pem" \
+		    "$V/$v.dexf" > "$T/v-$v-$j.json"
+		"$PYTHON3" -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["containers"][0]
+print(c["verdict"], c["exit_code"], json.dumps(c["problems"], sort_keys=True),
+      json.dumps(c["items"], sort_keys=True), c["coverage"]["chunks_checked"])
+' "$T/v-$v-$j.json" > "$T/v-$v-$j.txt"
+	done
+	check "verify $v: the same report with 1 and 3 threads" \
+	    cmp "$T/v-$v-1.txt" "$T/v-$v-3.txt"
+done
+expect_exit 1 "$DEXF" verify --threads 3 --trust "$V/ca.pem" "$V/tampered-chunk.dexf"
+expect_grep "chunk 1 .bytes 4096-8191." "$OUT"
+expect_exit 2 "$DEXF" verify --threads 65 "$V/good-signed.dexf"
+
 expect_exit 2 "$DEXF" pack -q --no-sign --threads 65 -o "$T/x.dexf" "$T/log.txt"
 expect_exit 2 "$DEXF" pack -q --no-sign --threads -1 -o "$T/x.dexf" "$T/log.txt"
 finish
