@@ -175,9 +175,9 @@ pool_new(dexf_pool **out, int threads, uint32_t chunk_size, int compress,
 		if (p->slots[i].in == NULL || (compress && !p->slots[i].out))
 			goto fail;
 	}
+	if (dexf_codec_new(&p->inline_codec, level) != 0)
+		goto fail;
 	if (p->nworkers == 0) {
-		if (dexf_codec_new(&p->inline_codec, level) != 0)
-			goto fail;
 		*out = p;
 		return 0;
 	}
@@ -252,6 +252,20 @@ dexf_pool_submit(dexf_pool *p, size_t i)
 	p->queue[(p->qhead + p->qlen) % p->nslots] = i;
 	p->qlen++;
 	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->mu);
+}
+
+void
+dexf_pool_process_now(dexf_pool *p, size_t i)
+{
+	/* the slot is not queued, so no worker can touch it */
+	process(p, p->inline_codec, &p->slots[i]);
+	if (p->nworkers == 0) {
+		p->state[i] = S_DONE;
+		return;
+	}
+	pthread_mutex_lock(&p->mu);
+	p->state[i] = S_DONE;
 	pthread_mutex_unlock(&p->mu);
 }
 

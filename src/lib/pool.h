@@ -45,6 +45,9 @@ void dexf_pool_free(dexf_pool *p);
 size_t dexf_pool_slots(const dexf_pool *p);
 dexf_slot *dexf_pool_slot(dexf_pool *p, size_t i);
 void dexf_pool_submit(dexf_pool *p, size_t i);
+/* Process slot i on the calling thread now (for one-chunk items a
+ * hand-off to a worker costs more than the work); then wait() as usual. */
+void dexf_pool_process_now(dexf_pool *p, size_t i);
 /* Wait until slot i is processed; returns its rc (0 ok). */
 int dexf_pool_wait(dexf_pool *p, size_t i);
 /* Wait until no slot is queued or being processed. */

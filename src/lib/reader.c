@@ -666,7 +666,11 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 				sl->inlen = ie.length;
 				sl->outlen = (size_t)plain;
 				memcpy(sl->want, ie.leaf, 32);
-				dexf_pool_submit(r->pool, rd % nslots);
+				/* a one-chunk item: no hand-off */
+				if (h.chunk_count == 1)
+					dexf_pool_process_now(r->pool, rd % nslots);
+				else
+					dexf_pool_submit(r->pool, rd % nslots);
 				rd++;
 			}
 			if (wr == rd)

@@ -815,7 +815,13 @@ add_stream(dexf_writer *w, int fd, const char *name, const struct stat *st,
 				}
 				crc = (uint32_t)crc32_z(crc, sl->in, (size_t)n);
 				size += (uint64_t)n;
-				dexf_pool_submit(w->pool, rd_seq % nslots);
+				/* a file that is one short chunk: no hand-off */
+				if (rd_seq == 0 && (size_t)n < w->chunk_size)
+					dexf_pool_process_now(w->pool,
+					    rd_seq % nslots);
+				else
+					dexf_pool_submit(w->pool,
+					    rd_seq % nslots);
 				rd_seq++;
 				if ((size_t)n < w->chunk_size)
 					eof = 1;
