@@ -45,6 +45,20 @@ dexf_idx_entry_decode(dexf_idx_entry *e, const unsigned char in[DEXF_IDX_ENTRY])
 	memcpy(e->leaf, in + 16, 32);
 }
 
+int
+dexf_idx_entry_ok(const dexf_idx_header *h, uint64_t i,
+    const dexf_idx_entry *e, uint64_t expect)
+{
+	/* data_size >= 2 for deflate is checked with the header */
+	uint64_t limit = h->compression == 8 ? h->data_size - 2 : h->data_size;
+
+	return (expect == UINT64_MAX || e->offset == expect) &&
+	    e->length != 0 &&
+	    e->length <= dexf_chunk_stored_max(h->chunk_size) &&
+	    (h->compression != 0 || e->length == dexf_idx_chunk_plain(h, i)) &&
+	    e->offset <= limit && e->length <= limit - e->offset;
+}
+
 uint64_t
 dexf_idx_count_for(uint64_t size, uint32_t chunk_size)
 {

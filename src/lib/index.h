@@ -44,6 +44,14 @@ void dexf_idx_entry_decode(dexf_idx_entry *e,
 int dexf_idx_header_decode(dexf_idx_header *h,
 	const unsigned char in[DEXF_IDX_HEADER], uint64_t file_size,
 	const char *what, dexf_err *err);
+/*
+ * The layout rules of entry i (FORMAT.md, chunk index): non-empty, bounded
+ * stored length, exact length when stored, inside the entry data, and (when
+ * expect != UINT64_MAX) starting where the previous chunk ended.  The
+ * index may lie: this bounds every length before it is used.  1 if ok.
+ */
+int dexf_idx_entry_ok(const dexf_idx_header *h, uint64_t i,
+	const dexf_idx_entry *e, uint64_t expect);
 /* Plaintext length of chunk i. */
 uint64_t dexf_idx_chunk_plain(const dexf_idx_header *h, uint64_t i);
 /* Expected chunk count for an item size and chunk size. */

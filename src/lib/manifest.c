@@ -42,6 +42,12 @@ static const char *const acq_tags[5] = {
 	"method", "start", "end", "tool", "notes"
 };
 
+const char *
+dexf_meta_key(int slot)
+{
+	return slot >= 0 && slot < M_NMETA ? meta_keys[slot] : NULL;
+}
+
 int
 dexf_meta_slot(const char *key)
 {
@@ -49,12 +55,6 @@ dexf_meta_slot(const char *key)
 		if (strcmp(meta_keys[i], key) == 0)
 			return i;
 	return -1;
-}
-
-const char *
-dexf_meta_key(int slot)
-{
-	return slot >= 0 && slot < M_NMETA ? meta_keys[slot] : NULL;
 }
 
 void

@@ -467,7 +467,6 @@ index_entry(dexf_reader *r, const struct dexf_item *it,
     uint64_t expect_off, dexf_idx_entry *ie, uint64_t *plain)
 {
 	unsigned char rec[DEXF_IDX_ENTRY];
-	uint64_t limit = h->compression == 8 ? h->data_size - 2 : h->data_size;
 	int rc;
 
 	if ((rc = dexf_zipr_pread(&r->z, x, DEXF_IDX_HEADER +
@@ -475,13 +474,7 @@ index_entry(dexf_reader *r, const struct dexf_item *it,
 		return rc;
 	dexf_idx_entry_decode(ie, rec);
 	*plain = dexf_idx_chunk_plain(h, i);
-	/* The index may lie: bound every length by the layout rules and by
-	 * the entry before reading. */
-	if ((expect_off != UINT64_MAX && ie->offset != expect_off) ||
-	    ie->length == 0 ||
-	    ie->length > dexf_chunk_stored_max(h->chunk_size) ||
-	    (h->compression == 0 && ie->length != *plain) ||
-	    ie->offset > limit || ie->length > limit - ie->offset)
+	if (!dexf_idx_entry_ok(h, i, ie, expect_off))
 		return dexf_seterr(&r->err, DEXF_EINTEGRITY,
 		    "%s: entry for chunk %llu of item '%s' is inconsistent "
 		    "(offset %llu, length %u)", it->index_entry,
@@ -786,7 +779,6 @@ dexf_reader_extract(dexf_reader *r, const dexf_item *it, int fd,
 {
 	dexf_scan s;
 	uint64_t done = 0;
-	unsigned char md[32];
 	int rc;
 
 	if (r == NULL || it == NULL || fd < 0)
@@ -810,6 +802,5 @@ dexf_reader_extract(dexf_reader *r, const dexf_item *it, int fd,
 		return dexf_seterr(&r->err, DEXF_EINTEGRITY,
 		    "item '%s': Merkle root does not match the manifest",
 		    it->path);
-	(void)md;
 	return 0;
 }

@@ -72,22 +72,18 @@ dexf_parse_time(time_t *out, const char *s)
 	struct tm tm;
 	const char *end;
 
-	if (s == NULL || strlen(s) != 20 || s[19] != 'Z')
+	if (s == NULL || strlen(s) != 20)
 		return -1;
 	memset(&tm, 0, sizeof(tm));
 	char back[32];
 	time_t t;
 
-	for (int i = 0; i < 19; i++)
-		if ((i == 4 || i == 7) ? s[i] != '-' : i == 10 ? s[i] != 'T' :
-		    (i == 13 || i == 16) ? s[i] != ':' : (s[i] < '0' || s[i] > '9'))
-			return -1;
 	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (end == NULL || *end != '\0')
 		return -1;
 	t = timegm(&tm);
-	/* strptime accepts 2026-02-30 and 23:59:60; a time must print
-	 * back exactly as written. */
+	/* strptime accepts 2026-02-30, 23:59:60 and space-padded fields; a
+	 * time must print back exactly as written. */
 	dexf_fmt_time(back, sizeof(back), t);
 	if (strcmp(back, s) != 0)
 		return -1;

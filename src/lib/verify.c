@@ -111,13 +111,9 @@ walk_index(dexf_reader *r, const struct dexf_item *it,
 			return -1;
 		for (uint64_t k = 0; k < n; k++, i++) {
 			dexf_idx_entry e;
-			uint64_t plain = dexf_idx_chunk_plain(h, i);
 
 			dexf_idx_entry_decode(&e, buf + k * DEXF_IDX_ENTRY);
-			if (e.offset != expect || e.length == 0 ||
-			    e.length > dexf_chunk_stored_max(h->chunk_size) ||
-			    (h->compression == 0 && e.length != plain) ||
-			    e.offset > limit || e.length > limit - e.offset) {
+			if (!dexf_idx_entry_ok(h, i, &e, expect)) {
 				dexf_report_add(rep, DEXF_VERDICT_TAMPERED,
 				    "index-mismatch", it->index_entry, it->path,
 				    (int64_t)i, (int64_t)i, 0, 0,
@@ -176,11 +172,7 @@ check_item(dexf_reader *r, const struct dexf_item *it, dexf_item_result *res,
 		return;
 	}
 	if (o->flags & DEXF_VERIFY_QUICK) {
-		unsigned char hdr[DEXF_IDX_HEADER];
-
-		(void)hdr;
 		res->status = DEXF_ITEM_NOT_CHECKED;
-		memset(&s, 0, sizeof(s));
 		/* the index digest was checked above; now its layout */
 		if (walk_index(r, it, x, &h, rep) != 0)
 			res->status = DEXF_ITEM_MISMATCH;

@@ -105,6 +105,29 @@ dexf_xml_validate(xmlDocPtr doc, dexf_schema_id schema, const char *what,
 	return 0;
 }
 
+/*
+ * Checks made before any parser sees the bytes: a size the parser can
+ * take, and no DTD (libxml2 2.9 has no XML_PARSE_NO_XXE; our documents
+ * never need one, so a DOCTYPE is refused outright and entities can never
+ * be defined).
+ */
+static int
+refuse_unparsed(const unsigned char *buf, size_t len, const char *what,
+    dexf_err *err)
+{
+	if (len > INT32_MAX)
+		return dexf_seterr(err, DEXF_EFORMAT, "%s: too large", what);
+	if (memmem(buf, len, "<!DOCTYPE", 9) != NULL ||
+	    memmem(buf, len, "<!ENTITY", 8) != NULL)
+		return dexf_seterr(err, DEXF_EFORMAT,
+		    "%s: contains a DOCTYPE or entity declaration, which dexf "
+		    "documents never have (refused unparsed)", what);
+	return 0;
+}
+
+static int check_root_version(const unsigned char *buf, size_t len,
+	const char *what, char **version, dexf_err *err);
+
 int
 dexf_xml_parse(xmlDocPtr *out, const unsigned char *buf, size_t len,
     dexf_schema_id schema, const char *what, dexf_err *err)
@@ -116,13 +139,9 @@ dexf_xml_parse(xmlDocPtr *out, const unsigned char *buf, size_t len,
 
 	*out = NULL;
 	pthread_once(&schema_once, load_schemas);
-	if (len > INT32_MAX)
-		return dexf_seterr(err, DEXF_EFORMAT, "%s: too large", what);
-	if (memmem(buf, len, "<!DOCTYPE", 9) != NULL ||
-	    memmem(buf, len, "<!ENTITY", 8) != NULL)
-		return dexf_seterr(err, DEXF_EFORMAT,
-		    "%s: contains a DOCTYPE or entity declaration, which dexf "
-		    "documents never have (refused unparsed)", what);
+	if ((rc = refuse_unparsed(buf, len, what, err)) != 0 ||
+	    (rc = check_root_version(buf, len, what, NULL, err)) != 0)
+		return rc;
 	pc = xmlNewParserCtxt();
 	if (pc == NULL)
 		return dexf_seterr(err, DEXF_ENOMEM, "out of memory");
@@ -144,39 +163,6 @@ dexf_xml_parse(xmlDocPtr *out, const unsigned char *buf, size_t len,
 	if (doc->intSubset != NULL || doc->extSubset != NULL) {
 		xmlFreeDoc(doc);
 		return dexf_seterr(err, DEXF_EFORMAT, "%s: has a DTD", what);
-	}
-	/* The version decides which schema applies, so it is checked first:
-	 * a newer major version is "unsupported", not "invalid". */
-	{
-		xmlNodePtr root = xmlDocGetRootElement(doc);
-		xmlChar *v = root ? xmlGetProp(root,
-		    BAD_CAST "formatVersion") : NULL;
-		int major = -1, minor = -1;
-
-		const char *ns = root && root->ns && root->ns->href ?
-		    (const char *)root->ns->href : "";
-		const char *colon = strrchr(ns, ':');
-
-		/* a later namespace version is "unsupported" too */
-		if (strncmp(ns, "urn:dexf:", 9) == 0 && colon != NULL &&
-		    strcmp(colon, ":1") != 0) {
-			rc = dexf_seterr(err, DEXF_EUNSUPPORTED,
-			    "%s: namespace %s is not supported (this reader "
-			    "knows version 1)", what, ns);
-			xmlFree(v);
-			xmlFreeDoc(doc);
-			return rc;
-		}
-		if (v != NULL && sscanf((const char *)v, "%d.%d", &major,
-		    &minor) == 2 && major != 1) {
-			rc = dexf_seterr(err, DEXF_EUNSUPPORTED,
-			    "%s: format version %s is not supported (this "
-			    "reader knows 1.x)", what, (const char *)v);
-			xmlFree(v);
-			xmlFreeDoc(doc);
-			return rc;
-		}
-		xmlFree(v);
 	}
 	if ((rc = dexf_xml_validate(doc, schema, what, err)) != 0) {
 		xmlFreeDoc(doc);
@@ -297,7 +283,8 @@ dexf_xml_critical_in(xmlNodePtr ext)
 }
 
 /* Root namespace and version, read before validation so a newer version is
- * "unsupported" rather than "invalid". */
+ * "unsupported" rather than "invalid".  *version (if not NULL) gets the
+ * root's formatVersion. */
 static int
 check_root_version(const unsigned char *buf, size_t len, const char *what,
     char **version, dexf_err *err)
@@ -337,8 +324,8 @@ check_root_version(const unsigned char *buf, size_t len, const char *what,
 			rc = dexf_seterr(err, DEXF_EUNSUPPORTED,
 			    "%s: format version %s is not supported (this "
 			    "reader knows 1.x)", what, (const char *)v);
-		else if (v != NULL && (*version = strdup((const char *)v)) ==
-		    NULL)
+		else if (version != NULL && v != NULL &&
+		    (*version = strdup((const char *)v)) == NULL)
 			rc = dexf_seterr(err, DEXF_ENOMEM, "out of memory");
 		xmlFree(v);
 	}
@@ -384,14 +371,8 @@ dexf_xml_stream(const unsigned char *buf, size_t len, dexf_schema_id schema,
 	if (schemas[schema] == NULL)
 		return dexf_seterr(err, DEXF_ENOMEM,
 		    "cannot load the built-in schema");
-	if (len > INT32_MAX)
-		return dexf_seterr(err, DEXF_EFORMAT, "%s: too large", what);
-	if (memmem(buf, len, "<!DOCTYPE", 9) != NULL ||
-	    memmem(buf, len, "<!ENTITY", 8) != NULL)
-		return dexf_seterr(err, DEXF_EFORMAT,
-		    "%s: contains a DOCTYPE or entity declaration, which dexf "
-		    "documents never have (refused unparsed)", what);
-	if ((rc = check_root_version(buf, len, what, version, err)) != 0)
+	if ((rc = refuse_unparsed(buf, len, what, err)) != 0 ||
+	    (rc = check_root_version(buf, len, what, version, err)) != 0)
 		goto out;
 	memset(&fe, 0, sizeof(fe));
 	/* no NOERROR here: the reader reports errors only through its

@@ -183,14 +183,6 @@ dexf_zipw_begin(dexf_zipw *z, const char *name, int method, unsigned mode,
 	return raw_write(z, h + 30, 20);
 }
 
-uint64_t
-dexf_zipw_data_start(const dexf_zipw *z)
-{
-	const dexf_zipw_entry *e = &z->ents[z->n - 1];
-
-	return e->offset + 30 + strlen(e->name) + 20;
-}
-
 int
 dexf_zipw_write(dexf_zipw *z, const void *p, size_t n)
 {

@@ -43,7 +43,5 @@ int dexf_zipw_write(dexf_zipw *z, const void *p, size_t n);
 int dexf_zipw_end(dexf_zipw *z, uint32_t crc, uint64_t usize);
 /* Write the central directory and end records. */
 int dexf_zipw_finish(dexf_zipw *z);
-/* Offset where the current entry's data starts (after its header). */
-uint64_t dexf_zipw_data_start(const dexf_zipw *z);
 
 #endif
