@@ -11,5 +11,6 @@
 #include "dexf/writer.h"
 #include "dexf/reader.h"
 #include "dexf/verify.h"
+#include "dexf/chain.h"
 
 #endif

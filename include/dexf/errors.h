@@ -27,7 +27,10 @@ typedef enum {
 	DEXF_EUNSUPPORTED = -8, /* unsupported version, algorithm or feature */
 	DEXF_EEXISTS = -9,      /* target exists and overwriting was not asked */
 	DEXF_ECANCELED = -10,   /* a callback asked to stop */
-	DEXF_ECRYPTO = -11      /* key/certificate unusable, signing failed */
+	DEXF_ECRYPTO = -11,     /* key/certificate unusable, signing failed */
+	DEXF_EBUSY = -12,       /* another process holds the container's lock */
+	DEXF_ENETWORK = -13     /* a remote service (time-stamp authority)
+	                           could not be reached or refused */
 } dexf_error;
 
 /* Short description of a code ("integrity failure"); static storage. */

@@ -52,6 +52,12 @@ typedef struct dexf_verify_opts {
 	/* worker threads reading, inflating and hashing chunks: 0 = every
 	 * online CPU, 1 = the calling thread only; the result is the same */
 	int threads;
+	/* CA bundles or directories trusted for time-stamp authorities */
+	const char *const *tsa_trust;
+	size_t ntsa_trust;
+	/* a head digest kept earlier (hex SHA-256 of a record): the chain
+	 * must still reach it, or the verdict is chain-broken */
+	const char *head;
 } dexf_verify_opts;
 
 /*

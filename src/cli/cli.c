@@ -37,6 +37,8 @@ cli_exit_for(int rc)
 	case DEXF_EEXISTS:
 	case DEXF_ENOTFOUND:
 	case DEXF_ECRYPTO: return EXIT_USAGE;
+	case DEXF_EBUSY:
+	case DEXF_ENETWORK: return EXIT_TEMPFAIL;
 	default: return EXIT_UNREADABLE;
 	}
 }

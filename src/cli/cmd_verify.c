@@ -23,6 +23,11 @@ help(FILE *f)
 "                           directory; repeatable)\n"
 "  -s, --signer CERT.pem    trust exactly this signer certificate\n"
 "                           (repeatable)\n"
+"      --tsa-trust CA.pem   CA certificates trusted for time-stamp\n"
+"                           authorities (repeatable); a trusted token's time\n"
+"                           is when the record's signer is judged\n"
+"      --head SHA256        a head kept earlier (a receipt): the record chain\n"
+"                           must still reach it, or the chain is broken\n"
 "  -i, --integrity-only     exit 0 for intact containers whatever the\n"
 "                           signer (the report still says who signed)\n"
 "      --quick              check structure, manifest, chunk indexes and\n"
@@ -31,12 +36,16 @@ help(FILE *f)
 "      --json               machine-readable report on stdout\n"
 "  -q, --quiet              only the verdict line\n"
 "  -h, --help\n\n"
-"Exit: 0 intact and trusted; 1 tampered, damaged, broken seal or\n"
-"signature; 2 usage; 3 intact but signer not established; 4 not a\n"
-"readable dexf container.  With several containers, the worst verdict.\n");
+"Every record after the seal (custody events, annotations, trace-back)\n"
+"is checked too: its link to the one before, its signature and signer\n"
+"trust, its time-stamp and its attachments.  The head printed at the end\n"
+"is the receipt to keep for --head.\n\n"
+"Exit: 0 intact and trusted; 1 tampered, damaged, broken seal, record\n"
+"chain or signature; 2 usage; 3 intact but a signer not established; 4\n"
+"not a readable dexf container.  With several containers, the worst.\n");
 }
 
-enum { O_QUICK = 256, O_JSON };
+enum { O_QUICK = 256, O_JSON, O_TSA_TRUST, O_HEAD };
 
 static const struct option opts[] = {
 	{ "trust", required_argument, NULL, 't' },
@@ -44,6 +53,8 @@ static const struct option opts[] = {
 	{ "integrity-only", no_argument, NULL, 'i' },
 	{ "quick", no_argument, NULL, O_QUICK },
 	{ "json", no_argument, NULL, O_JSON },
+	{ "tsa-trust", required_argument, NULL, O_TSA_TRUST },
+	{ "head", required_argument, NULL, O_HEAD },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "threads", required_argument, NULL, 'j' },
@@ -79,6 +90,7 @@ headline(dexf_verdict v)
 void cli_json_report(json *j, const char *path, const dexf_report *rep,
 	int exit_code, const char *const *trust, size_t ntrust,
 	const char *const *signers, size_t nsigners);
+static void json_records(json *j, const dexf_report *rep);
 
 void
 cli_json_report(json *j, const char *path, const dexf_report *rep,
@@ -182,7 +194,114 @@ cli_json_report(json *j, const char *path, const dexf_report *rep,
 	json_ku64(j, "digests_not_checked", c->digests_not_checked);
 	json_kbool(j, "manifest_bound", c->manifest_bound);
 	json_end_obj(j);
+	json_records(j, rep);
 	json_end_obj(j);
+}
+
+static const char *
+record_trust(const dexf_record_info *r)
+{
+	return dexf_trust_name(r->trust);
+}
+
+static void
+json_records(json *j, const dexf_report *rep)
+{
+	uint64_t toff, tlen;
+
+	json_key(j, "head");
+	if (dexf_report_head(rep) != NULL) {
+		json_obj(j);
+		json_ku64(j, "sequence", dexf_report_head_sequence(rep));
+		json_kstr(j, "sha256", dexf_report_head(rep));
+		json_end_obj(j);
+	} else
+		json_str(j, NULL);
+	json_key(j, "trailing");
+	if (dexf_report_trailing(rep, &toff, &tlen)) {
+		json_obj(j);
+		json_ku64(j, "offset", toff);
+		json_ku64(j, "bytes", tlen);
+		json_end_obj(j);
+	} else
+		json_str(j, NULL);
+	json_key(j, "records");
+	json_arr(j);
+	for (size_t i = 0; i < dexf_report_record_count(rep); i++) {
+		const dexf_record_info *r = dexf_report_record(rep, i);
+
+		json_obj(j);
+		json_ku64(j, "sequence", r->sequence);
+		json_kstr(j, "kind", r->kind_name);
+		json_kstr(j, "entry", r->entry);
+		json_kstr(j, "sha256", r->sha256[0] ? r->sha256 : NULL);
+		json_kstr(j, "time", r->time);
+		json_key(j, "author");
+		if (r->author.name != NULL) {
+			json_obj(j);
+			json_kstr(j, "role", r->author.role);
+			json_kstr(j, "name", r->author.name);
+			json_kstr(j, "organization", r->author.org);
+			json_end_obj(j);
+		} else
+			json_str(j, NULL);
+		json_kbool(j, "valid", r->valid);
+		json_kstr(j, "problem", r->problem_kind);
+		json_key(j, "signature");
+		json_obj(j);
+		json_kbool(j, "valid", r->signature_valid);
+		json_kstr(j, "trust", record_trust(r));
+		json_kstr(j, "trust_detail", r->trust_detail);
+		json_kstr(j, "subject", r->subject);
+		json_kstr(j, "issuer", r->issuer);
+		json_kstr(j, "fingerprint", r->fingerprint);
+		json_kstr(j, "serial", r->serial);
+		json_kstr(j, "not_before", r->not_before);
+		json_kstr(j, "not_after", r->not_after);
+		json_kstr(j, "algorithm", r->algorithm);
+		json_end_obj(j);
+		json_key(j, "timestamp");
+		if (r->timestamped) {
+			json_obj(j);
+			json_kbool(j, "valid", r->timestamp_valid);
+			json_kstr(j, "trust", dexf_trust_name(r->tsa_trust));
+			json_kstr(j, "time", r->timestamp);
+			json_kstr(j, "tsa", r->tsa_subject);
+			json_end_obj(j);
+		} else
+			json_str(j, NULL);
+		json_end_obj(j);
+	}
+	json_end_arr(j);
+}
+
+static void
+human_records(const dexf_report *rep)
+{
+	uint64_t toff, tlen;
+
+	for (size_t i = 1; i < dexf_report_record_count(rep); i++) {
+		const dexf_record_info *r = dexf_report_record(rep, i);
+
+		printf("  record %06u %-10s %s %s%s%s, signer %s: %s%s%s%s\n",
+		    r->sequence, r->kind_name ? r->kind_name : "?",
+		    r->time ? r->time : "?",
+		    r->author.name ? r->author.name : "?",
+		    r->author.org ? ", " : "", r->author.org ? r->author.org :
+		    "", r->subject ? r->subject : "?",
+		    r->signature_valid ? record_trust(r) : "signature invalid",
+		    r->timestamped ? "; time-stamped " : "",
+		    r->timestamped ? (r->timestamp ? r->timestamp : "?") : "",
+		    r->valid ? "" : " [NOT VALID]");
+	}
+	if (dexf_report_head(rep) != NULL)
+		printf("  head        %06u %s\n", dexf_report_head_sequence(rep),
+		    dexf_report_head(rep));
+	if (dexf_report_trailing(rep, &toff, &tlen))
+		printf("  note        %llu bytes of an interrupted append after "
+		    "offset %llu are not part of the container (the next "
+		    "append removes them)\n", (unsigned long long)tlen,
+		    (unsigned long long)toff);
 }
 
 static void
@@ -234,6 +353,7 @@ human(const char *path, const dexf_report *rep, int quiet)
 
 		printf("  problem [%s] %s\n", p->kind, p->message);
 	}
+	human_records(rep);
 	printf("  coverage    %llu/%llu entries accounted, %llu/%llu items, "
 	    "%llu chunks, %s recomputed%s",
 	    (unsigned long long)c->entries_accounted,
@@ -262,15 +382,17 @@ worse(int a, int b)
 int
 cmd_verify(int argc, char **argv)
 {
-	const char **trust = NULL, **signers = NULL;
-	size_t ntrust = 0, nsigners = 0;
+	const char **trust = NULL, **signers = NULL, **tsa = NULL;
+	const char *head = NULL;
+	size_t ntrust = 0, nsigners = 0, ntsa = 0;
 	int c, integrity_only = 0, quick = 0, as_json = 0, quiet = 0;
 	int ec = EXIT_USAGE, worst = 0, threads = 0;
 	json j;
 
 	trust = calloc((size_t)argc, sizeof(*trust));
 	signers = calloc((size_t)argc, sizeof(*signers));
-	if (trust == NULL || signers == NULL)
+	tsa = calloc((size_t)argc, sizeof(*tsa));
+	if (trust == NULL || signers == NULL || tsa == NULL)
 		goto out;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "t:s:iqhj:", opts, NULL)) != -1) {
@@ -292,6 +414,21 @@ cmd_verify(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case O_QUICK: quick = 1; break;
 		case O_JSON: as_json = 1; break;
+		case O_TSA_TRUST: tsa[ntsa++] = optarg; break;
+		case O_HEAD: {
+			unsigned k;
+
+			for (k = 0; optarg[k] && k < 65; k++)
+				if (!strchr("0123456789abcdefABCDEF", optarg[k]))
+					break;
+			if (k != 64 || optarg[64] != '\0') {
+				cli_err("verify", "--head '%s' is not a SHA-256 "
+				    "digest (64 hex digits)", optarg);
+				goto out;
+			}
+			head = optarg;
+			break;
+		}
 		case 'h': help(stdout); ec = 0; goto out;
 		default: help(stderr); goto out;
 		}
@@ -302,6 +439,14 @@ cmd_verify(int argc, char **argv)
 	}
 	if (cli_check_anchors("verify", trust, ntrust, signers, nsigners) != 0)
 		goto out;
+	for (size_t k = 0; k < ntsa; k++) {
+		char msg[512];
+
+		if (dexf_anchor_check(tsa[k], 0, msg, sizeof(msg)) != 0) {
+			cli_err("verify", "--tsa-trust %s", msg);
+			goto out;
+		}
+	}
 	if (as_json && quiet) {
 		cli_err("verify", "--json conflicts with --quiet");
 		goto out;
@@ -327,6 +472,9 @@ cmd_verify(int argc, char **argv)
 		vo.ntrust = ntrust;
 		vo.signers = signers;
 		vo.nsigners = nsigners;
+		vo.tsa_trust = tsa;
+		vo.ntsa_trust = ntsa;
+		vo.head = head;
 		cli_progress_init(&prog, "verifying", quiet || as_json);
 		vo.progress = cli_progress_cb;
 		vo.payload = &prog;
@@ -358,5 +506,6 @@ cmd_verify(int argc, char **argv)
 out:
 	free(trust);
 	free(signers);
+	free(tsa);
 	return ec;
 }

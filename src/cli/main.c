@@ -14,6 +14,9 @@ static const cli_cmd commands[] = {
 	{ "unpack", cmd_unpack, "extract evidence, verifying every item" },
 	{ "info", cmd_info, "show case, items, digests and seal" },
 	{ "cat", cmd_cat, "write an item, or a byte range of it, to stdout" },
+	{ "annotate", cmd_annotate, "append a signed custody event or finding" },
+	{ "trace", cmd_trace, "append a trace-back hop (add) or show the path (show)" },
+	{ "log", cmd_log, "show the custody history: every record, signer and trust" },
 };
 
 static void
@@ -23,7 +26,7 @@ usage(FILE *f)
 	    "Digital evidence containers: pack, verify, unpack.\n\n"
 	    "Commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'dexf COMMAND --help' describes a command.\n\n"
 	    "Exit codes (every command):\n"
 	    "  0  verified intact, signer trusted (or the command succeeded)\n"
@@ -34,7 +37,9 @@ usage(FILE *f)
 	    "     --trust/--signer given, or not trusted (0 with\n"
 	    "     --integrity-only)\n"
 	    "  4  cannot be read as a dexf container: not one, unsupported\n"
-	    "     version or algorithm, I/O error\n");
+	    "     version or algorithm, I/O error\n"
+	    "  5  try again: the container is locked by another appender,\n"
+	    "     or the time-stamp authority could not be reached\n");
 }
 
 int

@@ -288,8 +288,8 @@ fmt_asn1_time(char *out, size_t outlen, const ASN1_TIME *t)
 	strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static void
-fmt_name(char *out, size_t outlen, const X509_NAME *n)
+void
+dexf_x509_name_text(char *out, size_t outlen, const X509_NAME *n)
 {
 	BIO *b = BIO_new(BIO_s_mem());
 	int len;
@@ -313,8 +313,10 @@ describe_cert(dexf_sig_result *res, X509 *x)
 	const ASN1_INTEGER *sn = X509_get0_serialNumber(x);
 	BIGNUM *bn = ASN1_INTEGER_to_BN(sn, NULL);
 
-	fmt_name(res->subject, sizeof(res->subject), X509_get_subject_name(x));
-	fmt_name(res->issuer, sizeof(res->issuer), X509_get_issuer_name(x));
+	dexf_x509_name_text(res->subject, sizeof(res->subject),
+	    X509_get_subject_name(x));
+	dexf_x509_name_text(res->issuer, sizeof(res->issuer),
+	    X509_get_issuer_name(x));
 	if (X509_digest(x, EVP_sha256(), md, &mdlen) == 1 && mdlen == 32)
 		dexf_hex(res->fingerprint, md, 32);
 	if (bn != NULL) {
@@ -402,8 +404,9 @@ load_anchor(X509_STORE *st, const char *path)
 static void
 evaluate_trust(dexf_sig_result *res, X509 *signer,
     STACK_OF(X509) *untrusted, const char *const *trust, size_t ntrust,
-    const char *const *signers, size_t nsigners)
+    const char *const *signers, size_t nsigners, time_t at)
 {
+	time_t now = at ? at : time(NULL);
 	X509_STORE *st = NULL;
 	X509_STORE_CTX *ctx = NULL;
 	int verr;
@@ -421,20 +424,22 @@ evaluate_trust(dexf_sig_result *res, X509 *signer,
 		X509_free(pin);
 		ERR_clear_error();
 		if (same) {
-			/* Pinning names the certificate, not a time: without a
-			 * trusted time-stamp it is judged now, like a chain. */
-			if (X509_cmp_current_time(X509_get0_notAfter(signer)) < 0 ||
-			    X509_cmp_current_time(X509_get0_notBefore(signer)) > 0) {
+			/* Pinning names the certificate, not a time: it is
+			 * judged at the trusted time-stamp, or now. */
+			if (X509_cmp_time(X509_get0_notAfter(signer), &now) < 0 ||
+			    X509_cmp_time(X509_get0_notBefore(signer), &now) > 0) {
 				res->trust = DEXF_TRUST_EXPIRED;
 				snprintf(res->trust_detail,
 				    sizeof(res->trust_detail), "pinned signer "
 				    "certificate %s is outside its validity "
-				    "period", signers[i]);
+				    "period %s", signers[i], at ? "at the "
+				    "time-stamp" : "now");
 				return;
 			}
 			res->trust = DEXF_TRUST_TRUSTED;
 			snprintf(res->trust_detail, sizeof(res->trust_detail),
-			    "pinned signer certificate %s", signers[i]);
+			    "pinned signer certificate %s%s", signers[i], at ?
+			    ", valid at the time-stamp" : "");
 			return;
 		}
 	}
@@ -462,6 +467,9 @@ evaluate_trust(dexf_sig_result *res, X509 *signer,
 	/* An anchor may be an intermediate: a CIRT that trusts one lab's
 	 * issuing CA need not trust the whole root. */
 	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_PARTIAL_CHAIN);
+	/* With a trusted time-stamp the chain is judged at its time. */
+	if (at)
+		X509_STORE_CTX_set_time(ctx, 0, at);
 	if (X509_verify_cert(ctx) == 1) {
 		uint32_t ku = X509_get_key_usage(signer);
 
@@ -477,10 +485,12 @@ evaluate_trust(dexf_sig_result *res, X509 *signer,
 			X509 *root = sk_X509_value(ch, sk_X509_num(ch) - 1);
 			char rn[256];
 
-			fmt_name(rn, sizeof(rn), X509_get_subject_name(root));
+			dexf_x509_name_text(rn, sizeof(rn),
+			    X509_get_subject_name(root));
 			res->trust = DEXF_TRUST_TRUSTED;
 			snprintf(res->trust_detail, sizeof(res->trust_detail),
-			    "chains to trusted anchor %s", rn);
+			    "chains to trusted anchor %s%s", rn, at ?
+			    " (valid at the time-stamp)" : "");
 		}
 		goto out;
 	}
@@ -500,7 +510,7 @@ int
 dexf_cms_verify(dexf_sig_result *res, const unsigned char *der,
     size_t derlen, const unsigned char *data, size_t len,
     const char *const *trust, size_t ntrust, const char *const *signers,
-    size_t nsigners, const char *what, dexf_err *err)
+    size_t nsigners, time_t at, const char *what, dexf_err *err)
 {
 	const unsigned char *p = der;
 	CMS_ContentInfo *cms = NULL;
@@ -582,7 +592,8 @@ dexf_cms_verify(dexf_sig_result *res, const unsigned char *der,
 		}
 	}
 	certs = CMS_get1_certs(cms);
-	evaluate_trust(res, signer, certs, trust, ntrust, signers, nsigners);
+	evaluate_trust(res, signer, certs, trust, ntrust, signers, nsigners,
+	    at);
 out:
 	sk_X509_free(signer_certs);
 	sk_X509_pop_free(certs, X509_free);

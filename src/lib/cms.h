@@ -5,6 +5,7 @@
 #define DEXF_CMS_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "dexf/verify.h"
 #include "error.h"
@@ -41,11 +42,17 @@ typedef struct dexf_sig_result {
  * DEXF_EUNSUPPORTED for an algorithm outside the profile.  Trust is
  * evaluated only from `trust` (CA files or directories) and `signers`
  * (pinned certificate files), never from certificates in the container.
+ * Certificates are judged at `at` (a trusted time-stamp), or now when 0.
  */
 int dexf_cms_verify(dexf_sig_result *res, const unsigned char *der,
 	size_t derlen, const unsigned char *data, size_t len,
 	const char *const *trust, size_t ntrust,
-	const char *const *signers, size_t nsigners, const char *what,
-	dexf_err *err);
+	const char *const *signers, size_t nsigners, time_t at,
+	const char *what, dexf_err *err);
+
+/* An X.509 name as RFC 2253 text, cut to fit `outlen`. */
+struct X509_name_st;
+void dexf_x509_name_text(char *out, size_t outlen,
+	const struct X509_name_st *n);
 
 #endif

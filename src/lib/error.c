@@ -28,6 +28,8 @@ dexf_strerror(int code)
 	case DEXF_EEXISTS: return "already exists";
 	case DEXF_ECANCELED: return "canceled";
 	case DEXF_ECRYPTO: return "key, certificate or signing error";
+	case DEXF_EBUSY: return "locked by another process";
+	case DEXF_ENETWORK: return "remote service unavailable";
 	default: return "unknown error";
 	}
 }

@@ -16,6 +16,7 @@
 #define DEXF_RECORDS_PREFIX "META-INF/dexf/records/"
 #define DEXF_ENTRY_SEAL "META-INF/dexf/records/000000.xml"
 #define DEXF_ENTRY_SEAL_SIG "META-INF/dexf/records/000000.p7s"
+#define DEXF_ATTACH_PREFIX "META-INF/dexf/attachments/"
 
 /* Bounds applied on read before anything is allocated. */
 #define DEXF_MAX_ENTRIES (4u << 20)

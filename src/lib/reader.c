@@ -804,3 +804,45 @@ dexf_reader_extract(dexf_reader *r, const dexf_item *it, int fd,
 		    it->path);
 	return 0;
 }
+
+int
+dexf_reader_hash_range(dexf_reader *r, const struct dexf_item *it,
+    uint64_t off, uint64_t len, char hex[65])
+{
+	char mdhex[DEXF_NHASH][DEXF_HEX_MAX];
+	unsigned char *buf;
+	dexf_mdset d;
+	int rc = 0;
+
+	if (off > it->size || len > it->size - off)
+		return dexf_seterr(&r->err, DEXF_EINVAL, "range outside item "
+		    "'%s'", it->path);
+	if ((buf = malloc(1 << 20)) == NULL ||
+	    dexf_mdset_init(&d, DEXF_HASH_SHA256) != 0) {
+		free(buf);
+		return dexf_seterr(&r->err, DEXF_ENOMEM, "out of memory");
+	}
+	while (len > 0) {
+		size_t want = len > (1 << 20) ? 1 << 20 : (size_t)len, got = 0;
+
+		if ((rc = dexf_reader_read(r, it, off, buf, want, &got)) != 0)
+			break;
+		if (got != want) {
+			rc = dexf_seterr(&r->err, DEXF_EFORMAT, "item '%s': "
+			    "short read at offset %llu", it->path,
+			    (unsigned long long)off);
+			break;
+		}
+		dexf_mdset_update(&d, buf, got);
+		off += got;
+		len -= got;
+	}
+	dexf_mdset_final(&d, mdhex);
+	dexf_mdset_free(&d);
+	free(buf);
+	if (rc == 0) {
+		memcpy(hex, mdhex[0], 64);
+		hex[64] = '\0';
+	}
+	return rc;
+}

@@ -61,6 +61,12 @@ int dexf_reader_item_entries(dexf_reader *r, const struct dexf_item *it,
  * fault (missing, or its sizes disagree with the manifest). */
 int dexf_reader_data_fault(const dexf_reader *r);
 
+/* SHA-256 (hex) of bytes [off, off+len) of a file item, read through
+ * dexf_reader_read() (every chunk checked).  The range must lie inside
+ * the item. */
+int dexf_reader_hash_range(dexf_reader *r, const struct dexf_item *it,
+	uint64_t off, uint64_t len, char hex[65]);
+
 /* The index entry's SHA-256 against the manifest (cached per item). */
 int dexf_reader_check_index(dexf_reader *r, const struct dexf_item *it,
 	const dexf_zipr_entry *index);

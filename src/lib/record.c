@@ -30,6 +30,7 @@ dexf_record_clear(dexf_record *r)
 	free(r->manifest_entry);
 	free(r->previous_entry);
 	free(r->signature_entry);
+	dexf_body_free(&r->body);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -95,6 +96,16 @@ dexf_record_write(const dexf_record *r, unsigned char **out, size_t *outlen,
 		dexf_hex(hex, r->previous_sha256, 32);
 		W(xmlTextWriterWriteAttribute(w, BAD_CAST "sha256",
 		    BAD_CAST hex));
+		if (r->has_prev_sig) {
+			dexf_hex(hex, r->prev_sig_sha256, 32);
+			W(xmlTextWriterWriteAttribute(w,
+			    BAD_CAST "signatureSha256", BAD_CAST hex));
+		}
+		if (r->has_prev_tst) {
+			dexf_hex(hex, r->prev_tst_sha256, 32);
+			W(xmlTextWriterWriteAttribute(w,
+			    BAD_CAST "timestampSha256", BAD_CAST hex));
+		}
 		W(xmlTextWriterEndElement(w));
 	}
 	if (r->signature_entry != NULL) {
@@ -103,12 +114,25 @@ dexf_record_write(const dexf_record *r, unsigned char **out, size_t *outlen,
 		    BAD_CAST r->signature_entry));
 		W(xmlTextWriterEndElement(w));
 	}
+	W(dexf_body_write(w, r->w_custody, r->w_annotation, r->w_traceback));
 	W(xmlTextWriterEndElement(w));
 	W(xmlTextWriterEndDocument(w));
 	xmlFreeTextWriter(w);
 	/* Read our own output back through the reader's checks. */
-	return dexf_xml_take(buf, DEXF_SCHEMA_RECORD,
-	    "record (being written)", out, outlen, err);
+	{
+		dexf_record back;
+		int rc = dexf_xml_take(buf, DEXF_SCHEMA_RECORD,
+		    "record (being written)", out, outlen, err);
+
+		if (rc == 0 && (rc = dexf_record_parse(&back, *out, *outlen,
+		    "record (being written)", err)) != 0) {
+			free(*out);
+			*out = NULL;
+		}
+		if (rc == 0)
+			dexf_record_clear(&back);
+		return rc;
+	}
 fail:
 	xmlFreeTextWriter(w);
 	xmlBufferFree(buf);
@@ -188,13 +212,33 @@ dexf_record_parse(dexf_record *r, const unsigned char *buf, size_t len,
 	if (n != NULL) {
 		char *h = dexf_xml_attr(n, "sha256");
 
+		char *hs = dexf_xml_attr(n, "signatureSha256");
+		char *ht = dexf_xml_attr(n, "timestampSha256");
+
 		r->has_previous = 1;
 		r->previous_entry = dexf_xml_attr(n, "entry");
-		if (dexf_unhex(r->previous_sha256, 32, h) != 0)
+		r->has_prev_sig = hs != NULL;
+		r->has_prev_tst = ht != NULL;
+		if (dexf_unhex(r->previous_sha256, 32, h) != 0 ||
+		    (hs && dexf_unhex(r->prev_sig_sha256, 32, hs) != 0) ||
+		    (ht && dexf_unhex(r->prev_tst_sha256, 32, ht) != 0))
 			rc = dexf_seterr(err, DEXF_EFORMAT,
 			    "%s: bad previous reference", what);
 		free(h);
+		free(hs);
+		free(ht);
+		if (rc != 0)
+			goto out;
 	}
+	rc = dexf_body_parse(&r->body, root, what, err);
+	if (rc == 0 && r->body.kind != DEXF_RECORD_SEAL &&
+	    (int)r->body.kind != dexf_record_kind_from(r->kind))
+		rc = dexf_seterr(err, DEXF_EFORMAT, "%s: record of kind '%s' "
+		    "has a body of another kind", what, r->kind);
+	if (rc == 0 && r->body.kind == DEXF_RECORD_SEAL &&
+	    strcmp(r->kind, "seal") != 0)
+		rc = dexf_seterr(err, DEXF_EFORMAT, "%s: record of kind '%s' "
+		    "has no body (only a seal has none)", what, r->kind);
 out:
 	xmlFreeDoc(doc);
 	if (rc != 0)

@@ -1,6 +1,6 @@
 /*
- * record.h - custody records (FORMAT.md "Records").  Version 1.0 writes
- * and reads record 0, the seal.
+ * record.h - records (FORMAT.md "Records"): record 0, the seal, and the
+ * custody, annotation and trace-back records appended after it.
  */
 #ifndef DEXF_RECORD_H
 #define DEXF_RECORD_H
@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "body.h"
 #include "error.h"
 
 typedef struct dexf_record {
@@ -25,7 +26,15 @@ typedef struct dexf_record {
 	int has_previous;
 	char *previous_entry;
 	unsigned char previous_sha256[32];
+	int has_prev_sig, has_prev_tst;
+	unsigned char prev_sig_sha256[32], prev_tst_sha256[32];
 	char *signature_entry;    /* declared signature file, or NULL */
+	/* body of a record N >= 1: on write, one of these (borrowed) */
+	const dexf_custody *w_custody;
+	const dexf_annotation *w_annotation;
+	const dexf_traceback *w_traceback;
+	/* on read */
+	dexf_body body;
 } dexf_record;
 
 void dexf_record_clear(dexf_record *r);

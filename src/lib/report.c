@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iodef.h"
 #include "report.h"
 #include "util.h"
 
@@ -133,7 +134,55 @@ dexf_report_free(dexf_report *rep)
 	free(rep->sealed_by);
 	free(rep->manifest_sha256);
 	free(rep->trust_detail);
+	for (size_t i = 0; i < rep->nrecs; i++) {
+		dexf_rec_store *st = &rep->recs[i];
+
+		dexf_record_clear(&st->rec);
+		free(st->problem);
+		free(st->time);
+		free(st->role);
+		free(st->name);
+		free(st->org);
+	}
+	free(rep->recs);
 	free(rep);
+}
+
+size_t
+dexf_report_record_count(const dexf_report *rep)
+{
+	return rep ? rep->nrecs : 0;
+}
+
+const dexf_record_info *
+dexf_report_record(const dexf_report *rep, size_t i)
+{
+	return rep && i < rep->nrecs ? &rep->recs[i].info : NULL;
+}
+
+unsigned
+dexf_report_head_sequence(const dexf_report *rep)
+{
+	return rep && rep->head[0] ? rep->head_seq : 0;
+}
+
+const char *
+dexf_report_head(const dexf_report *rep)
+{
+	return rep && rep->head[0] ? rep->head : NULL;
+}
+
+int
+dexf_report_trailing(const dexf_report *rep, uint64_t *offset,
+    uint64_t *bytes)
+{
+	if (rep == NULL || rep->tail_len == 0)
+		return 0;
+	if (offset)
+		*offset = rep->tail_off;
+	if (bytes)
+		*bytes = rep->tail_len;
+	return 1;
 }
 
 dexf_verdict
@@ -193,4 +242,26 @@ dexf_report_get(const dexf_report *rep, const char *key)
 		if (strcmp(rep->meta_keys[i], key) == 0)
 			return rep->meta_vals[i];
 	return NULL;
+}
+
+int
+dexf_report_iodef(const dexf_report *rep, char **out, size_t *outlen)
+{
+	const dexf_record_info **recs;
+	int rc;
+
+	if (rep == NULL || out == NULL || outlen == NULL)
+		return DEXF_EINVAL;
+	*out = NULL;
+	*outlen = 0;
+	if (rep->nrecs == 0)
+		return DEXF_ENOTFOUND;
+	if ((recs = calloc(rep->nrecs, sizeof(*recs))) == NULL)
+		return DEXF_ENOMEM;
+	for (size_t i = 0; i < rep->nrecs; i++)
+		recs[i] = &rep->recs[i].info;
+	rc = dexf_iodef_write(recs, rep->nrecs, dexf_report_get(rep,
+	    "container-id"), out, outlen);
+	free(recs);
+	return rc;
 }

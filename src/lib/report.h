@@ -5,7 +5,24 @@
 #define DEXF_REPORT_H
 
 #include "dexf/verify.h"
+#include "dexf/chain.h"
 #include "cms.h"
+#include "record.h"
+#include "tsa.h"
+
+/* One record of the chain as verified, with the storage behind its
+ * public view. */
+typedef struct dexf_rec_store {
+	dexf_record_info info;
+	dexf_record rec;           /* parsed record (0 for the seal: unused) */
+	int parsed;
+	dexf_sig_result sig;
+	dexf_tsa_result tsa;
+	char entry[48], sha[65], kind[16];
+	char *problem;
+	const char *problem_kind;  /* static string */
+	char *time, *role, *name, *org;
+} dexf_rec_store;
 
 struct dexf_report {
 	dexf_verdict verdict;
@@ -20,6 +37,11 @@ struct dexf_report {
 	dexf_coverage cov;
 	char *meta_keys[16], *meta_vals[16];
 	size_t nmeta;
+	dexf_rec_store *recs;
+	size_t nrecs;
+	char head[65];             /* empty: none */
+	unsigned head_seq;
+	uint64_t tail_off, tail_len;
 };
 
 /* Record a problem and worsen the verdict to at least `v`. */

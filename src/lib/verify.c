@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chain.h"
 #include "format.h"
 #include "reader_int.h"
 #include "report.h"
@@ -309,9 +310,21 @@ summarize(dexf_report *rep, const char *path)
 		    rep->seal.trust_detail);
 		break;
 	case DEXF_VERDICT_INTACT_UNTRUSTED:
-		snprintf(buf, sizeof(buf), "%s: intact, but signer not "
-		    "established (%s): %s", path,
-		    dexf_trust_name(rep->seal.trust), rep->seal.trust_detail);
+		if (rep->seal.trust != DEXF_TRUST_TRUSTED) {
+			snprintf(buf, sizeof(buf), "%s: intact, but signer not "
+			    "established (%s): %s", path,
+			    dexf_trust_name(rep->seal.trust),
+			    rep->seal.trust_detail);
+			break;
+		}
+		/* the seal is trusted: a later record's signer is not */
+		for (size_t i = 0; i < rep->nproblems; i++)
+			if (strcmp(rep->problems[i].kind, "untrusted") == 0) {
+				snprintf(buf, sizeof(buf), "%s: intact, but a "
+				    "signer is not established: %s", path,
+				    rep->problems[i].message);
+				break;
+			}
 		break;
 	case DEXF_VERDICT_INTACT_UNSIGNED:
 		snprintf(buf, sizeof(buf), "%s: intact, but unsigned: nobody "
@@ -345,7 +358,8 @@ dexf_verify(dexf_report **out, const char *path,
 	unsigned char *acc = NULL, md[32];
 	char hex[65];
 	uint64_t total = 0, done = 0;
-	int rc, canceled = 0, manifest_bound = 0, seal_ok = 0;
+	int rc, canceled = 0, manifest_bound = 0, seal_ok = 0, seal_tst = 0;
+	dexf_tsa_result seal_tsa = { 0 };
 
 	if (out == NULL || path == NULL)
 		return DEXF_EINVAL;
@@ -402,9 +416,13 @@ dexf_verify(dexf_report **out, const char *path,
 		    DEXF_ENTRY_SEAL, NULL, -1, -1, 0, 0,
 		    "%s: seal record is not signed", DEXF_ENTRY_SEAL);
 	} else {
+		time_t at;
+
+		seal_tst = dexf_chain_timestamp(r, rep, acc, 0, r->sig_buf,
+		    r->sig_len, o, &seal_tsa, &at);
 		rc = dexf_cms_verify(&rep->sig, r->sig_buf, r->sig_len,
 		    r->seal_buf, r->seal_len, o->trust, o->ntrust, o->signers,
-		    o->nsigners, DEXF_ENTRY_SEAL_SIG, &r->err);
+		    o->nsigners, at, DEXF_ENTRY_SEAL_SIG, &r->err);
 		if (rc != 0)
 			dexf_report_add(rep, rc == DEXF_EUNSUPPORTED ?
 			    DEXF_VERDICT_UNSUPPORTED : DEXF_VERDICT_CHAIN_BROKEN,
@@ -418,23 +436,10 @@ dexf_verify(dexf_report **out, const char *path,
 			    rep->sig.subject, dexf_trust_name(rep->sig.trust),
 			    rep->sig.trust_detail);
 	}
-	/* Further records, attachments and anything else under
-	 * META-INF/dexf/ belong to a later format version.  (Index entries
-	 * are accounted for by their items.) */
-	for (size_t i = 0; i < r->z.n; i++) {
-		const char *n = r->z.ents[i].name;
-
-		if (acc[i] || strncmp(n, "META-INF/dexf/", 14) != 0 ||
-		    strncmp(n, DEXF_INDEX_PREFIX,
-		    strlen(DEXF_INDEX_PREFIX)) == 0)
-			continue;
-		acc[i] = 1;
-		dexf_report_add(rep, DEXF_VERDICT_UNSUPPORTED, "unsupported", n,
-		    NULL, -1, -1, 0, 0, "%s: %s not supported by format 1.0 "
-		    "readers", n, strncmp(n, DEXF_RECORDS_PREFIX,
-		    strlen(DEXF_RECORDS_PREFIX)) == 0 ? "records after the "
-		    "seal are" : "this reserved name is");
-	}
+	/* Records after the seal, time-stamps and attachments. */
+	if ((rc = dexf_chain_verify(r, rep, acc, o, seal_ok, seal_tst,
+	    &seal_tsa)) != 0)
+		goto fail;
 
 	/* 3. the manifest, and its binding to the seal */
 	{
@@ -540,11 +545,13 @@ dexf_verify(dexf_report **out, const char *path,
 		rc = DEXF_ECANCELED;
 		goto fail;
 	}
+	dexf_chain_check_items(r, rep, !(o->flags & DEXF_VERIFY_QUICK));
 	rep->cov.manifest_bound = manifest_bound && seal_ok &&
 	    (r->sig_buf == NULL || rep->sig.valid) &&
 	    strcmp(r->seal.container_id, r->m.container_id) == 0;
 
 accounting:
+	dexf_chain_check_head(rep, o->head);
 	/* 5. every entry must be accounted for.  Without a usable manifest
 	 * evidence and index entries cannot be judged: not checked, not
 	 * "extra". */

@@ -147,6 +147,7 @@ parse_cd(dexf_zipr *z, const unsigned char *cd, uint64_t cd_size, uint64_t n)
 		uint32_t c32, u32, o32;
 		int seen;
 
+		e->cd_off = p;
 		if (cd_size - p < 46 || get_le32(cd + p) != SIG_CENTRAL)
 			return dexf_seterr(z->err, DEXF_EFORMAT,
 			    "%s: central directory entry %zu is damaged",
@@ -291,21 +292,14 @@ out:
 	return rc;
 }
 
+/* Check the 98-byte trailer `t` that ends at `end`; fill the entry count,
+ * CD size and CD offset it describes. */
 static int
-parse_tail(dexf_zipr *z, uint64_t *n_out, uint64_t *cd_size_out)
+check_trailer(dexf_zipr *z, const unsigned char *t, uint64_t end,
+    uint64_t *n_out, uint64_t *cd_size_out, uint64_t *cd_start_out)
 {
-	unsigned char t[56 + 20 + 22];
-	uint64_t fs = z->file_size, n, cd_size, cd_start, e64;
-	int rc;
+	uint64_t n, cd_size, cd_start, e64 = end - 98;
 
-	/* the smallest possible container: a mimetype entry, its central
-	 * directory header and the end records */
-	if (fs < 214)
-		return dexf_seterr(z->err, DEXF_EFORMAT,
-		    "%s: too small to be a dexf container (%llu bytes)",
-		    z->what, (unsigned long long)fs);
-	if ((rc = rd(z, t, sizeof(t), fs - sizeof(t), "end records")) != 0)
-		return rc;
 	if (get_le32(t + 76) != SIG_EOCD || get_le16(t + 96) != 0)
 		return dexf_seterr(z->err, DEXF_EFORMAT,
 		    "%s: no end of central directory record at the end of the "
@@ -315,8 +309,7 @@ parse_tail(dexf_zipr *z, uint64_t *n_out, uint64_t *cd_size_out)
 		return dexf_seterr(z->err, DEXF_EFORMAT,
 		    "%s: not a dexf container: no ZIP64 end of central "
 		    "directory locator (every dexf container has one)", z->what);
-	e64 = get_le64(t + 64);
-	if (e64 != fs - sizeof(t) || get_le32(t) != SIG_EOCD64 ||
+	if (get_le64(t + 64) != e64 || get_le32(t) != SIG_EOCD64 ||
 	    get_le64(t + 4) != 44 || get_le32(t + 16) != 0 ||
 	    get_le32(t + 20) != 0)
 		return dexf_seterr(z->err, DEXF_EFORMAT,
@@ -348,42 +341,102 @@ parse_tail(dexf_zipr *z, uint64_t *n_out, uint64_t *cd_size_out)
 	    cd_start))
 		return dexf_seterr(z->err, DEXF_EFORMAT,
 		    "%s: end of central directory records disagree", z->what);
-	z->cd_start = cd_start;
 	*n_out = n;
 	*cd_size_out = cd_size;
+	*cd_start_out = cd_start;
 	return 0;
 }
 
-int
-dexf_zipr_open(dexf_zipr *z, int fd, const char *what, dexf_err *err)
+static int
+parse_tail(dexf_zipr *z, uint64_t *n_out, uint64_t *cd_size_out)
 {
-	unsigned char *cd = NULL;
-	uint64_t n = 0, cd_size = 0, fs;
-	size_t *byoff = NULL;
-	off_t end;
+	unsigned char t[98];
+	uint64_t fs = z->file_size;
 	int rc;
 
-	memset(z, 0, sizeof(*z));
-	z->fd = fd;
-	z->err = err;
-	z->what = what;
-	end = lseek(fd, 0, SEEK_END);
-	if (end < 0)
-		return dexf_seterr_sys(err, DEXF_EIO, errno,
-		    "%s: cannot determine size", what);
-	fs = z->file_size = (uint64_t)end;
+	/* the smallest possible container: a mimetype entry, its central
+	 * directory header and the end records */
+	if (fs < 214)
+		return dexf_seterr(z->err, DEXF_EFORMAT,
+		    "%s: too small to be a dexf container (%llu bytes)",
+		    z->what, (unsigned long long)fs);
+	if ((rc = rd(z, t, sizeof(t), fs - sizeof(t), "end records")) != 0)
+		return rc;
+	if ((rc = check_trailer(z, t, fs, n_out, cd_size_out,
+	    &z->cd_start)) == 0)
+		z->trailer_ok = 1;
+	return rc;
+}
+
+/*
+ * The bytes between the end of an entry and the next local header (or the
+ * final CD) must be a superseded directory: the first `m` headers of the
+ * final CD, which describe exactly the `m` entries before it, then a
+ * trailer describing them (FORMAT.md 2.4).
+ */
+static int
+check_superseded(dexf_zipr *z, uint64_t start, uint64_t len, uint64_t m,
+    uint64_t max_cd_index)
+{
+	unsigned char t[98], buf[65536];
+	uint64_t plen = m < z->n ? z->ents[m].cd_off : z->cd_size;
+	uint64_t n, cd_size, cd_start;
+	int rc;
+
+	if (max_cd_index + 1 != m || len < 98 || len - 98 != plen)
+		return dexf_seterr(z->err, DEXF_EFORMAT,
+		    "%s: %llu bytes at offset %llu belong to no entry and are "
+		    "not a superseded central directory", z->what,
+		    (unsigned long long)len, (unsigned long long)start);
+	for (uint64_t o = 0; o < plen; ) {
+		size_t k = plen - o > sizeof(buf) ? sizeof(buf) :
+		    (size_t)(plen - o);
+
+		if ((rc = rd(z, buf, k, start + o, "superseded directory")) != 0)
+			return rc;
+		if (memcmp(buf, z->cd + o, k) != 0)
+			return dexf_seterr(z->err, DEXF_EFORMAT,
+			    "%s: superseded central directory at offset %llu "
+			    "differs from the current one", z->what,
+			    (unsigned long long)start);
+		o += k;
+	}
+	if ((rc = rd(z, t, 98, start + plen, "superseded end records")) != 0)
+		return rc;
+	if ((rc = check_trailer(z, t, start + len, &n, &cd_size,
+	    &cd_start)) != 0 || n != m || cd_size != plen || cd_start != start)
+		return rc != 0 ? rc : dexf_seterr(z->err, DEXF_EFORMAT,
+		    "%s: end records of the superseded central directory at "
+		    "offset %llu do not describe it", z->what,
+		    (unsigned long long)start);
+	return 0;
+}
+
+static int
+open_at(dexf_zipr *z, uint64_t fs)
+{
+	unsigned char *cd = NULL;
+	uint64_t n = 0, cd_size = 0;
+	size_t *byoff = NULL;
+	int rc, later = 0;
+
+	z->file_size = fs;
 	if ((rc = parse_tail(z, &n, &cd_size)) != 0)
 		return rc;
-	cd = malloc(cd_size);
+	cd = malloc(cd_size ? cd_size : 1);
 	z->ents = calloc(n, sizeof(*z->ents));
 	z->by_name = malloc(n * sizeof(size_t));
 	byoff = malloc(n * sizeof(size_t));
 	if (cd == NULL || z->ents == NULL || z->by_name == NULL ||
 	    byoff == NULL) {
-		rc = dexf_seterr(err, DEXF_ENOMEM, "out of memory");
+		free(cd);
+		rc = dexf_seterr(z->err, DEXF_ENOMEM, "out of memory");
 		goto out;
 	}
+	z->cd = cd;
+	z->cd_size = cd_size;
 	z->n = n;
+	z->generations = 1;
 	if ((rc = rd(z, cd, cd_size, z->cd_start, "central directory")) != 0 ||
 	    (rc = parse_cd(z, cd, cd_size, n)) != 0)
 		goto out;
@@ -397,51 +450,152 @@ dexf_zipr_open(dexf_zipr *z, int fd, const char *what, dexf_err *err)
 	for (size_t i = 1; i < n; i++)
 		if (strcmp(z->ents[z->by_name[i - 1]].name,
 		    z->ents[z->by_name[i]].name) == 0) {
-			rc = dexf_seterr(err, DEXF_EFORMAT,
-			    "%s: duplicate entry '%s'", what,
+			rc = dexf_seterr(z->err, DEXF_EFORMAT,
+			    "%s: duplicate entry '%s'", z->what,
 			    z->ents[z->by_name[i]].name);
 			goto out;
 		}
-	/* Entries tile the file from offset 0 to the central directory:
-	 * no overlaps (one byte read as two things) and no gaps (bytes no
-	 * digest covers). */
+	/* Entries and superseded directories tile the file from offset 0 to
+	 * the central directory: no overlaps (one byte read as two things)
+	 * and no gaps (bytes no digest covers). */
 	{
 		const dexf_zipr_entry *f = &z->ents[byoff[0]];
 
 		if (f->offset != 0 || strcmp(f->name, DEXF_ENTRY_MIMETYPE) != 0) {
-			rc = dexf_seterr(err, DEXF_EFORMAT,
+			rc = dexf_seterr(z->err, DEXF_EFORMAT,
 			    "%s: first entry is not 'mimetype' at offset 0 "
-			    "(not a dexf container)", what);
+			    "(not a dexf container)", z->what);
 			goto out;
 		}
 	}
-	for (size_t i = 0; i < n; i++) {
-		const dexf_zipr_entry *e = &z->ents[byoff[i]];
-		uint64_t next = i + 1 < n ? z->ents[byoff[i + 1]].offset :
-		    z->cd_start;
-		uint64_t end_e = e->data_off + e->csize;
+	{
+		uint64_t max_idx = 0;
 
-		if (end_e > next) {
-			rc = dexf_seterr(err, DEXF_EFORMAT,
-			    "%s: entry '%s' overlaps the next entry", what,
-			    e->name);
-			goto out;
-		}
-		if (end_e < next) {
-			rc = dexf_seterr(err, DEXF_EFORMAT,
-			    "%s: %llu bytes after entry '%s' (offset %llu) "
-			    "belong to no entry", what,
-			    (unsigned long long)(next - end_e), e->name,
-			    (unsigned long long)end_e);
-			goto out;
+		for (size_t i = 0; i < n; i++) {
+			const dexf_zipr_entry *e = &z->ents[byoff[i]];
+			uint64_t next = i + 1 < n ? z->ents[byoff[i + 1]].offset :
+			    z->cd_start;
+			uint64_t end_e = e->data_off + e->csize;
+
+			if (byoff[i] > max_idx)
+				max_idx = byoff[i];
+			if (later && strncmp(e->name, DEXF_RECORDS_PREFIX,
+			    strlen(DEXF_RECORDS_PREFIX)) != 0 &&
+			    strncmp(e->name, DEXF_ATTACH_PREFIX,
+			    strlen(DEXF_ATTACH_PREFIX)) != 0) {
+				rc = dexf_seterr(z->err, DEXF_EFORMAT,
+				    "%s: entry '%s' was appended after the "
+				    "container was sealed (only records and "
+				    "attachments may be)", z->what, e->name);
+				goto out;
+			}
+			if (end_e > next) {
+				rc = dexf_seterr(z->err, DEXF_EFORMAT,
+				    "%s: entry '%s' overlaps the next entry",
+				    z->what, e->name);
+				goto out;
+			}
+			if (end_e < next) {
+				if ((rc = check_superseded(z, end_e,
+				    next - end_e, i + 1, max_idx)) != 0)
+					goto out;
+				z->generations++;
+				later = 1;
+			}
 		}
 	}
-	(void)fs;
 out:
-	free(cd);
 	free(byoff);
 	if (rc != 0)
 		dexf_zipr_close(z);
+	return rc;
+}
+
+/*
+ * The file does not end in a valid trailer: find the end of the last
+ * complete container in it.  Only the start of an interrupted append (a
+ * local header, possibly cut short) may follow it; anything else there
+ * makes the file unreadable, and an earlier generation is never taken
+ * instead (that would drop records).
+ */
+static int
+recover(dexf_zipr *z, uint64_t fs, dexf_err *first)
+{
+	static const unsigned char lsig[4] = { 0x50, 0x4b, 0x03, 0x04 };
+	unsigned char buf[65536 + 3];
+	uint64_t hi = fs;
+	unsigned tries = 0;
+
+	while (hi > 0 && tries < 64) {
+		uint64_t lo = hi > 65536 ? hi - 65536 : 0;
+		size_t len = (size_t)(hi - lo) + (hi + 3 <= fs ? 3 :
+		    (size_t)(fs - hi));
+
+		if (dexf_pread_full(z->fd, buf, len, lo) != 0)
+			break;
+		for (size_t k = (size_t)(hi - lo); k-- > 0; ) {
+			uint64_t end = lo + k + 22;
+			unsigned char l[4];
+			size_t ll;
+			dexf_err e2;
+
+			if (buf[k] != 0x50 || k + 4 > len || buf[k + 1] != 0x4b ||
+			    buf[k + 2] != 0x05 || buf[k + 3] != 0x06 ||
+			    end >= fs || end < 214)
+				continue;
+			tries++;
+			memset(&e2, 0, sizeof(e2));
+			z->err = &e2;
+			if (open_at(z, end) != 0) {
+				z->err = first;
+				if (tries >= 64)
+					return -1;
+				continue;
+			}
+			z->err = first;
+			/* the last complete container: what follows must
+			 * begin like a local header */
+			ll = fs - end < 4 ? (size_t)(fs - end) : 4;
+			if (dexf_pread_full(z->fd, l, ll, end) != 0 ||
+			    memcmp(l, lsig, ll) != 0) {
+				dexf_zipr_close(z);
+				dexf_seterr(first, DEXF_EFORMAT, "%s: no end of "
+				    "central directory record at the end of the "
+				    "file: %llu bytes after the end of the "
+				    "container (offset %llu) are not an "
+				    "interrupted append", z->what,
+				    (unsigned long long)(fs - end),
+				    (unsigned long long)end);
+				return -1;
+			}
+			z->tail = fs - end;
+			return 0;
+		}
+		hi = lo;
+	}
+	return -1;
+}
+
+int
+dexf_zipr_open(dexf_zipr *z, int fd, const char *what, dexf_err *err)
+{
+	off_t end;
+	int rc;
+
+	memset(z, 0, sizeof(*z));
+	z->fd = fd;
+	z->err = err;
+	z->what = what;
+	end = lseek(fd, 0, SEEK_END);
+	if (end < 0)
+		return dexf_seterr_sys(err, DEXF_EIO, errno,
+		    "%s: cannot determine size", what);
+	rc = open_at(z, (uint64_t)end);
+	/* Only a file whose last bytes are not a trailer can hold an
+	 * interrupted append; any other damage is reported as it is. */
+	if (rc == DEXF_EFORMAT && !z->trailer_ok &&
+	    recover(z, (uint64_t)end, err) == 0)
+		return 0;
 	return rc;
 }
 
@@ -453,8 +607,10 @@ dexf_zipr_close(dexf_zipr *z)
 			free(z->ents[i].name);
 	free(z->ents);
 	free(z->by_name);
+	free(z->cd);
 	z->ents = NULL;
 	z->by_name = NULL;
+	z->cd = NULL;
 	z->n = 0;
 }
 

@@ -20,12 +20,18 @@ typedef struct dexf_zipr_entry {
 	uint64_t csize, usize;
 	uint64_t offset;    /* local header */
 	uint64_t data_off;  /* first byte of data */
+	uint64_t cd_off;    /* its header's offset inside the CD */
 } dexf_zipr_entry;
 
 typedef struct dexf_zipr {
 	int fd;
-	uint64_t file_size;
+	uint64_t file_size; /* end of the container (may be < the file's) */
 	uint64_t cd_start;
+	uint64_t cd_size;
+	unsigned char *cd;  /* the final central directory's bytes */
+	uint64_t tail;      /* bytes of an interrupted append after the end */
+	unsigned generations; /* 1 + superseded directories */
+	int trailer_ok;     /* the last 98 bytes are a valid trailer */
 	dexf_zipr_entry *ents;   /* central directory order */
 	size_t n;
 	size_t *by_name;         /* indexes sorted by name */
@@ -34,7 +40,10 @@ typedef struct dexf_zipr {
 } dexf_zipr;
 
 /* Parse the container structure.  DEXF_EFORMAT on any violation, DEXF_EIO
- * on read errors.  `what` names the file in messages (borrowed). */
+ * on read errors.  `what` names the file in messages (borrowed).  A file
+ * that does not end in a valid trailer but holds a valid container followed
+ * by the start of an interrupted append opens as that container, with
+ * `tail` set (FORMAT.md 2.4). */
 int dexf_zipr_open(dexf_zipr *z, int fd, const char *what, dexf_err *err);
 void dexf_zipr_close(dexf_zipr *z);
 const dexf_zipr_entry *dexf_zipr_find(const dexf_zipr *z, const char *name);

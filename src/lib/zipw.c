@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <zlib.h>
 
@@ -34,9 +35,30 @@ dexf_zipw_init(dexf_zipw *z, int fd, const char *what, dexf_err *err)
 	z->what = what;
 }
 
+int
+dexf_zipw_append_init(dexf_zipw *z, int fd, const char *what, dexf_err *err,
+    uint64_t end, const unsigned char *cd, uint64_t cd_len, uint64_t n)
+{
+	dexf_zipw_init(z, fd, what, err);
+	if ((z->prev_cd = malloc(cd_len ? cd_len : 1)) == NULL)
+		return dexf_seterr(err, DEXF_ENOMEM, "out of memory");
+	memcpy(z->prev_cd, cd, cd_len);
+	z->prev_cd_len = cd_len;
+	z->prev_n = n;
+	z->sync = 1;
+	z->pos = end;
+	if (lseek(fd, (off_t)end, SEEK_SET) < 0)
+		return dexf_seterr_sys(err, DEXF_EIO, errno,
+		    "%s: cannot seek to offset %llu", what,
+		    (unsigned long long)end);
+	return 0;
+}
+
 void
 dexf_zipw_free(dexf_zipw *z)
 {
+	free(z->prev_cd);
+	z->prev_cd = NULL;
 	for (size_t i = 0; i < z->n; i++)
 		free(z->ents[i].name);
 	free(z->ents);
@@ -224,13 +246,17 @@ fail:
 int
 dexf_zipw_finish(dexf_zipw *z)
 {
-	uint64_t cd_start = z->pos, cd_size, eocd64;
+	uint64_t cd_start = z->pos, cd_size, eocd64, total;
 	unsigned char h[46 + 28], t[56 + 20 + 22];
 	int rc;
 
 	if (z->open)
 		return dexf_seterr(z->err, DEXF_EINVAL,
 		    "%s: entry still open", z->what);
+	/* the superseded directory's headers, byte for byte */
+	if (z->prev_cd != NULL &&
+	    (rc = raw_write(z, z->prev_cd, z->prev_cd_len)) != 0)
+		return rc;
 	for (size_t i = 0; i < z->n; i++) {
 		const dexf_zipw_entry *e = &z->ents[i];
 		size_t nlen = strlen(e->name);
@@ -285,6 +311,13 @@ dexf_zipw_finish(dexf_zipw *z)
 	}
 	cd_size = z->pos - cd_start;
 	eocd64 = z->pos;
+	total = z->prev_n + z->n;
+	/* Everything before the trailer is on disk before the trailer is
+	 * written: a crash leaves the old container plus a tail that readers
+	 * recognise as an interrupted append (FORMAT.md 2.4). */
+	if (z->sync && fsync(z->fd) != 0)
+		return dexf_seterr_sys(z->err, DEXF_EIO, errno,
+		    "%s: fsync failed", z->what);
 	/* ZIP64 end of central directory record */
 	put_le32(t, SIG_EOCD64);
 	put_le64(t + 4, 44);
@@ -292,8 +325,8 @@ dexf_zipw_finish(dexf_zipw *z)
 	put_le16(t + 14, 45);
 	put_le32(t + 16, 0);
 	put_le32(t + 20, 0);
-	put_le64(t + 24, z->n);
-	put_le64(t + 32, z->n);
+	put_le64(t + 24, total);
+	put_le64(t + 32, total);
 	put_le64(t + 40, cd_size);
 	put_le64(t + 48, cd_start);
 	/* locator */
@@ -305,12 +338,17 @@ dexf_zipw_finish(dexf_zipw *z)
 	put_le32(t + 76, SIG_EOCD);
 	put_le16(t + 80, 0);
 	put_le16(t + 82, 0);
-	put_le16(t + 84, z->n >= 0xffff ? 0xffff : (uint16_t)z->n);
-	put_le16(t + 86, z->n >= 0xffff ? 0xffff : (uint16_t)z->n);
+	put_le16(t + 84, total >= 0xffff ? 0xffff : (uint16_t)total);
+	put_le16(t + 86, total >= 0xffff ? 0xffff : (uint16_t)total);
 	put_le32(t + 88, cd_size >= 0xffffffffu ? 0xffffffffu :
 	    (uint32_t)cd_size);
 	put_le32(t + 92, cd_start >= 0xffffffffu ? 0xffffffffu :
 	    (uint32_t)cd_start);
 	put_le16(t + 96, 0);
-	return raw_write(z, t, sizeof(t));
+	if ((rc = raw_write(z, t, sizeof(t))) != 0)
+		return rc;
+	if (z->sync && fsync(z->fd) != 0)
+		return dexf_seterr_sys(z->err, DEXF_EIO, errno,
+		    "%s: fsync failed", z->what);
+	return 0;
 }

@@ -29,10 +29,23 @@ typedef struct dexf_zipw {
 	int open;            /* an entry is in progress */
 	dexf_err *err;
 	const char *what;    /* output name for messages */
+	/* appending: the central directory being superseded */
+	unsigned char *prev_cd;
+	uint64_t prev_cd_len, prev_n;
+	int sync;            /* fsync before and after the trailer */
 } dexf_zipw;
 
 void dexf_zipw_init(dexf_zipw *z, int fd, const char *what, dexf_err *err);
 void dexf_zipw_free(dexf_zipw *z);
+/*
+ * Append a generation to an existing container that ends at `end`, whose
+ * central directory is `cd` (cd_len bytes, n headers).  New entries are
+ * written from `end`; dexf_zipw_finish() repeats `cd`, adds the new headers
+ * and writes the trailer last, with fsync before and after it.
+ */
+int dexf_zipw_append_init(dexf_zipw *z, int fd, const char *what,
+	dexf_err *err, uint64_t end, const unsigned char *cd, uint64_t cd_len,
+	uint64_t n);
 /* Start an entry.  method 0 or 8; mode: Unix permission bits. */
 int dexf_zipw_begin(dexf_zipw *z, const char *name, int method,
 	unsigned mode, time_t mtime);

@@ -439,7 +439,8 @@ def hostile(kind, blob, arg=None):
         entries[:] = [e for e in entries if e.name != arg.encode()]
         return serialize(entries)[0]
     if kind == "reserved-record":
-        add_entry("META-INF/dexf/records/000001.xml")(entries)
+        # a name under records/ that no 1.x version defines
+        add_entry("META-INF/dexf/records/000000.ots")(entries)
         return serialize(entries)[0]
     if kind == "manifest-major2":
         bad = mf.replace(b'formatVersion="1.0"', b'formatVersion="2.0"', 1)

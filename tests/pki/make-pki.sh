@@ -242,3 +242,5 @@ case ${1:-} in
 *) echo "usage: $0 [--check]" >&2; exit 2 ;;
 esac
 check
+# generate() removed every *.pem/*.key: add (or check) the chain and TSA PKI
+sh "$here/make-pki-chain.sh" ${1:+"$1"}

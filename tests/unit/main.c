@@ -29,6 +29,9 @@ static int (*const registrations[])(void) = {
 	unit_register_cms,
 	unit_register_api,
 	unit_register_verify,
+	unit_register_iodef,
+	unit_register_tsa,
+	unit_register_chain,
 };
 
 int

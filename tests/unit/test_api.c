@@ -206,11 +206,15 @@ strerror_strings_are_stable(void)
 	UA_STR(dexf_strerror(DEXF_EEXISTS), "already exists");
 	UA_STR(dexf_strerror(DEXF_ECANCELED), "canceled");
 	UA_STR(dexf_strerror(DEXF_ECRYPTO), "key, certificate or signing error");
-	UA_STR(dexf_strerror(-12), "unknown error");
+	UA_STR(dexf_strerror(DEXF_EBUSY), "locked by another process");
+	UA_STR(dexf_strerror(DEXF_ENETWORK), "remote service unavailable");
+	UA_STR(dexf_strerror(-14), "unknown error");
 	UA_STR(dexf_strerror(1), "unknown error");
 	/* the codes themselves are part of the ABI */
 	UA_INT(DEXF_ENOTFOUND, -1);
 	UA_INT(DEXF_ECRYPTO, -11);
+	UA_INT(DEXF_EBUSY, -12);
+	UA_INT(DEXF_ENETWORK, -13);
 }
 
 static void

@@ -93,7 +93,7 @@ verify(dexf_sig_result *res, const unsigned char *der, size_t len,
 		a = &none;
 	memset(err, 0, sizeof(*err));
 	return dexf_cms_verify(res, der, len, (const unsigned char *)over,
-	    overlen, a->trust, a->ntrust, a->signers, a->nsigners,
+	    overlen, a->trust, a->ntrust, a->signers, a->nsigners, 0,
 	    "000000.p7s", err);
 }
 

@@ -163,11 +163,26 @@ custody_record_with_previous_roundtrips(void)
 	r.has_previous = 1;
 	r.previous_entry = strdup("META-INF/dexf/records/000002.xml");
 	memset(r.previous_sha256, 0xab, 32);
-	xml = write_rec(&r, &len, &rc);
+	r.has_prev_sig = 1;
+	memset(r.prev_sig_sha256, 0xcd, 32);
+	{
+		static const dexf_item_ref items[] = {
+			{ "disk.img", "00112233445566778899aabbccddeeff"
+			    "00112233445566778899aabbccddeeff" }
+		};
+		static const dexf_custody c = {
+			"transferred", { "cirt", "Ana <A&B>", "CIRT A" },
+			"Room 4", "Order 17/2026", "dexf", "1.1", NULL,
+			"handed over sealed", items, 1, NULL, 0
+		};
+
+		r.w_custody = &c;
+		xml = write_rec(&r, &len, &rc);
+	}
 	UA_INT(rc, 0);
 	if (xml != NULL) {
 		UA(strstr(xml, "<manifest") == NULL);
-		UA(strstr(xml, "organization") == NULL);
+		UA(strstr(xml, "Ana &lt;A&amp;B&gt;") != NULL);
 		UA_INT(parse_rec(xml, &b, &err), 0);
 		UA_INT(b.sequence, 3);
 		UA_STR(b.kind, "custody");
@@ -175,9 +190,28 @@ custody_record_with_previous_roundtrips(void)
 		UA_INT(b.has_previous, 1);
 		UA_STR(b.previous_entry, "META-INF/dexf/records/000002.xml");
 		UA_MEM(b.previous_sha256, r.previous_sha256, 32);
+		UA_INT(b.has_prev_sig, 1);
+		UA_INT(b.has_prev_tst, 0);
+		UA_MEM(b.prev_sig_sha256, r.prev_sig_sha256, 32);
 		UA(b.agent_org == NULL);
+		UA_INT(b.body.kind, DEXF_RECORD_CUSTODY);
+		UA_STR(b.body.custody.action, "transferred");
+		UA_STR(b.body.custody.receiver.name, "Ana <A&B>");
+		UA_STR(b.body.custody.receiver.org, "CIRT A");
+		UA_STR(b.body.custody.authorization, "Order 17/2026");
+		UA_INT(b.body.custody.nitems, 1);
+		if (b.body.custody.nitems == 1)
+			UA_STR(b.body.custody.items[0].item, "disk.img");
+		UA_STR(b.body.custody.note, "handed over sealed");
+		UA(b.body.custody.outcome == NULL);
 		dexf_record_clear(&b);
 	}
+	free(xml);
+	/* a custody record needs its body */
+	r.w_custody = NULL;
+	xml = write_rec(&r, &len, &rc);
+	UA(xml == NULL);
+	UA_INT(rc, DEXF_EFORMAT);
 	free(xml);
 	dexf_record_clear(&r);
 }

@@ -797,7 +797,7 @@ evidence_entry_for_a_symlink_is_extra(void)
 static void
 reserved_record_is_unsupported(void)
 {
-	edit ed = { NULL, "META-INF/dexf/records/000001.xml", NULL, NULL,
+	edit ed = { NULL, "META-INF/dexf/records/000000.ots", NULL, NULL,
 	    NULL };
 	dexf_report *rep = verify_edited(&ed, 0);
 	const dexf_problem *p;
@@ -809,11 +809,36 @@ reserved_record_is_unsupported(void)
 	p = problem(rep, "unsupported", 0);
 	UA(p != NULL);
 	if (p != NULL)
-		UA_STR(p->entry, "META-INF/dexf/records/000001.xml");
+		UA_STR(p->entry, "META-INF/dexf/records/000000.ots");
 	dexf_report_free(rep);
 }
 
-/* FORMAT.md 2.5: everything under attachments/ is reserved. */
+/* A record 1 that is not a record at all breaks the chain there. */
+static void
+garbage_record_1_is_record_invalid(void)
+{
+	edit ed = { NULL, "META-INF/dexf/records/000001.xml", NULL, NULL,
+	    NULL };
+	dexf_report *rep = verify_edited(&ed, 0);
+	const dexf_problem *p;
+
+	UA(rep != NULL);
+	if (rep == NULL)
+		return;
+	UA_VERDICT(rep, DEXF_VERDICT_CHAIN_BROKEN);
+	p = problem(rep, "record-invalid", 0);
+	UA(p != NULL);
+	if (p != NULL)
+		UA_STR(p->entry, "META-INF/dexf/records/000001.xml");
+	UA_INT(dexf_report_record_count(rep), 2);
+	UA(!dexf_report_record(rep, 1)->valid);
+	/* the head stays at the seal */
+	UA_STR(dexf_report_head(rep), dexf_report_record(rep, 0)->sha256);
+	dexf_report_free(rep);
+}
+
+/* FORMAT.md 2.5: attachments/ names other than NNNNNN/<name> are
+ * reserved. */
 static void
 reserved_attachment_is_unsupported(void)
 {
@@ -994,6 +1019,8 @@ static const unit_test tests[] = {
 	{ "evidence_entry_for_a_symlink_is_extra",
 	    evidence_entry_for_a_symlink_is_extra },
 	{ "reserved_record_is_unsupported", reserved_record_is_unsupported },
+	{ "garbage_record_1_is_record_invalid",
+	    garbage_record_1_is_record_invalid },
 	{ "reserved_attachment_is_unsupported",
 	    reserved_attachment_is_unsupported },
 	{ "missing_index_entry_is_missing_entry",

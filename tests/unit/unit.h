@@ -118,6 +118,9 @@ int unit_register_record(void);
 int unit_register_cms(void);
 int unit_register_api(void);
 int unit_register_verify(void);
+int unit_register_iodef(void);
+int unit_register_tsa(void);
+int unit_register_chain(void);
 
 /* Add a suite and its tests; returns 0 or the CUnit error. */
 typedef struct unit_test {

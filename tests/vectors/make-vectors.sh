@@ -181,4 +181,6 @@ cid = re.search(rb'urn:uuid:[0-9a-f-]{36}', orec).group(0)
 reseal(ents, re.sub(rb'urn:uuid:[0-9a-f-]{36}', cid, man, count=1),
        'replayed-seal.dexf')
 PY
+# the record-chain vectors (chain-*.dexf), also runnable on their own
+sh "$here/make-chain-vectors.sh" "$DEXF" >/dev/null
 ls -la "$here"

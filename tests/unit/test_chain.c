@@ -1,0 +1,288 @@
+/*
+ * test_chain.c - the appender API and the record chain as the library sees
+ * it: generations, lock, refusals, report records and head.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+
+#include "dexf.h"
+#include "unit.h"
+#include "zipr.h"
+
+static char *dir;
+
+static int
+init(void)
+{
+	dir = unit_mkdtemp("chain");
+	return dir == NULL;
+}
+
+static int
+clean(void)
+{
+	unit_rmrf(dir);
+	free(dir);
+	return 0;
+}
+
+/* A signed (or unsigned) container with one file item "data.bin". */
+static void
+make(const char *out, int sign)
+{
+	char src[512];
+	unsigned char buf[5000];
+	dexf_writer *w = NULL;
+
+	unit_join(src, sizeof(src), dir, "data.bin");
+	unit_fill_random(buf, sizeof(buf), 7);
+	UA_INT(unit_write_file(src, buf, sizeof(buf)), 0);
+	UA_INT(dexf_writer_new(&w), 0);
+	UA_INT(dexf_writer_set_chunk_size(w, 4096), 0);
+	if (sign)
+		UA_INT(dexf_writer_set_signer(w, unit_pki("ecdsa256.key"),
+		    unit_pki("ecdsa256.pem"), NULL, NULL), 0);
+	UA_INT(dexf_writer_open(w, out, 1), 0);
+	UA_INT(dexf_writer_add_file(w, src, "data.bin"), 0);
+	UA_INT(dexf_writer_finish(w), 0);
+	dexf_writer_free(w);
+}
+
+static dexf_append_opts
+opts(const char *who)
+{
+	dexf_append_opts o;
+	static char key[512], cert[512];
+
+	memset(&o, 0, sizeof(o));
+	snprintf(key, sizeof(key), "%s", unit_pki(who));
+	strcat(key, ".key");
+	snprintf(cert, sizeof(cert), "%s", unit_pki(who));
+	strcat(cert, ".pem");
+	o.key = key;
+	o.cert = cert;
+	o.author.name = "Unit Tester";
+	o.author.role = "cirt";
+	return o;
+}
+
+static dexf_report *
+verify(const char *path)
+{
+	const char *trust[] = { unit_pki("ca.pem") };
+	dexf_verify_opts vo;
+	dexf_report *rep = NULL;
+
+	memset(&vo, 0, sizeof(vo));
+	vo.trust = trust;
+	vo.ntrust = 1;
+	UA_INT(dexf_verify(&rep, path, &vo), 0);
+	return rep;
+}
+
+static void
+appended_records_are_verified_in_sequence(void)
+{
+	char path[512];
+	dexf_append_opts o = opts("ecdsa256");
+	dexf_appender *a = NULL;
+	dexf_item_ref items[] = { { "data.bin", NULL } };
+	dexf_custody c;
+	dexf_annotation an;
+	dexf_report *rep;
+	const dexf_record_info *ri;
+	char head1[65];
+
+	unit_join(path, sizeof(path), dir, "a.dexf");
+	make(path, 1);
+	UA_INT(dexf_appender_open(&a, path, &o), 0);
+	UA_INT(dexf_appender_head_sequence(a), 0);
+	memset(&c, 0, sizeof(c));
+	c.action = "examined";
+	c.items = items;
+	c.nitems = 1;
+	c.outcome = "nothing unusual";
+	UA_INT(dexf_appender_add_custody(a, &c), 0);
+	UA_INT(dexf_appender_head_sequence(a), 1);
+	snprintf(head1, sizeof(head1), "%s", dexf_appender_head(a));
+	memset(&an, 0, sizeof(an));
+	an.item = "data.bin";
+	an.has_range = 1;
+	an.offset = 4090;
+	an.length = 10;
+	an.text = "crosses a chunk boundary";
+	UA_INT(dexf_appender_add_annotation(a, &an), 0);
+	UA_INT(dexf_appender_head_sequence(a), 2);
+	dexf_appender_close(a);
+
+	rep = verify(path);
+	if (rep == NULL)
+		return;
+	UA_INT(dexf_report_verdict(rep), DEXF_VERDICT_INTACT_TRUSTED);
+	UA_INT(dexf_report_record_count(rep), 3);
+	ri = dexf_report_record(rep, 1);
+	UA_INT(ri->kind, DEXF_RECORD_CUSTODY);
+	UA_STR(ri->sha256, head1);
+	UA_STR(ri->author.name, "Unit Tester");
+	UA_STR(ri->custody->outcome, "nothing unusual");
+	/* the appender copied the manifest's digest of the item */
+	UA_STR(ri->custody->items[0].sha256,
+	    dexf_report_item(rep, 0)->sha256);
+	ri = dexf_report_record(rep, 2);
+	UA_INT(ri->kind, DEXF_RECORD_ANNOTATION);
+	UA(ri->valid);
+	UA_INT(ri->annotation->offset, 4090);
+	UA_INT(dexf_report_head_sequence(rep), 2);
+	UA_STR(dexf_report_head(rep), ri->sha256);
+	UA(!dexf_report_trailing(rep, NULL, NULL));
+	dexf_report_free(rep);
+
+	/* two generations: the first central directory is superseded */
+	{
+		dexf_zipr z;
+		dexf_err err;
+		int fd = open(path, O_RDONLY);
+
+		memset(&err, 0, sizeof(err));
+		UA_INT(dexf_zipr_open(&z, fd, path, &err), 0);
+		UA_INT(z.generations, 3);
+		UA_INT(z.tail, 0);
+		dexf_zipr_close(&z);
+		close(fd);
+	}
+}
+
+static void
+appender_refuses_bad_input_and_leaves_the_file(void)
+{
+	char path[512], unsigned_path[512];
+	dexf_append_opts o = opts("ecdsa256"), nokey;
+	dexf_appender *a = NULL;
+	dexf_annotation an;
+	struct stat before, after;
+
+	unit_join(path, sizeof(path), dir, "b.dexf");
+	unit_join(unsigned_path, sizeof(unsigned_path), dir, "u.dexf");
+	make(path, 1);
+	make(unsigned_path, 0);
+	memset(&nokey, 0, sizeof(nokey));
+	UA_INT(dexf_appender_open(&a, path, &nokey), DEXF_EINVAL);
+	UA_HAS(dexf_appender_errmsg(a), "must be signed");
+	dexf_appender_close(a);
+	UA_INT(dexf_appender_open(&a, unsigned_path, &o), DEXF_EINVAL);
+	UA_HAS(dexf_appender_errmsg(a), "not signed");
+	dexf_appender_close(a);
+	UA_INT(dexf_appender_open(&a, "/nonexistent/x.dexf", &o),
+	    DEXF_ENOTFOUND);
+	dexf_appender_close(a);
+
+	UA_INT(stat(path, &before), 0);
+	UA_INT(dexf_appender_open(&a, path, &o), 0);
+	memset(&an, 0, sizeof(an));
+	an.item = "nope.bin";
+	an.text = "x";
+	UA_INT(dexf_appender_add_annotation(a, &an), DEXF_ENOTFOUND);
+	an.item = "data.bin";
+	an.has_range = 1;
+	an.offset = 4999;
+	an.length = 2;
+	UA_INT(dexf_appender_add_annotation(a, &an), DEXF_EINVAL);
+	UA_HAS(dexf_appender_errmsg(a), "outside item");
+	dexf_appender_close(a);
+	UA_INT(stat(path, &after), 0);
+	UA_INT(after.st_size, before.st_size);
+}
+
+static void
+second_appender_gets_ebusy(void)
+{
+	char path[512];
+	dexf_append_opts o = opts("ecdsa256");
+	dexf_appender *a = NULL, *b = NULL;
+	int fd;
+
+	unit_join(path, sizeof(path), dir, "c.dexf");
+	make(path, 1);
+	UA_INT(dexf_appender_open(&a, path, &o), 0);
+	UA_INT(dexf_appender_open(&b, path, &o), DEXF_EBUSY);
+	UA_HAS(dexf_appender_errmsg(b), "locked");
+	dexf_appender_close(b);
+	dexf_appender_close(a);
+	/* the same with an outside lock holder */
+	fd = open(path, O_RDONLY);
+	UA_INT(flock(fd, LOCK_EX), 0);
+	UA_INT(dexf_appender_open(&b, path, &o), DEXF_EBUSY);
+	dexf_appender_close(b);
+	close(fd);
+	UA_INT(dexf_appender_open(&b, path, &o), 0);
+	dexf_appender_close(b);
+}
+
+static void
+interrupted_append_is_a_note_and_is_removed(void)
+{
+	char path[512];
+	dexf_append_opts o = opts("ecdsa256");
+	dexf_appender *a = NULL;
+	dexf_custody c;
+	dexf_report *rep;
+	struct stat sb;
+	uint64_t off = 0, n = 0;
+	off_t old;
+	int fd;
+
+	unit_join(path, sizeof(path), dir, "d.dexf");
+	make(path, 1);
+	UA_INT(stat(path, &sb), 0);
+	old = sb.st_size;
+	/* what a crash after writing part of a local header leaves */
+	fd = open(path, O_WRONLY | O_APPEND);
+	UA_INT(write(fd, "PK\003\004\055\000", 6), 6);
+	close(fd);
+	rep = verify(path);
+	if (rep != NULL) {
+		UA_INT(dexf_report_verdict(rep), DEXF_VERDICT_INTACT_TRUSTED);
+		UA(dexf_report_trailing(rep, &off, &n));
+		UA_INT(off, old);
+		UA_INT(n, 6);
+		dexf_report_free(rep);
+	}
+	UA_INT(dexf_appender_open(&a, path, &o), 0);
+	memset(&c, 0, sizeof(c));
+	c.action = "note";
+	c.note = "after a crash";
+	UA_INT(dexf_appender_add_custody(a, &c), 0);
+	dexf_appender_close(a);
+	rep = verify(path);
+	if (rep != NULL) {
+		UA_INT(dexf_report_verdict(rep), DEXF_VERDICT_INTACT_TRUSTED);
+		UA(!dexf_report_trailing(rep, NULL, NULL));
+		UA_INT(dexf_report_record_count(rep), 2);
+		dexf_report_free(rep);
+	}
+}
+
+static const unit_test tests[] = {
+	{ "appended_records_are_verified_in_sequence",
+	    appended_records_are_verified_in_sequence },
+	{ "appender_refuses_bad_input_and_leaves_the_file",
+	    appender_refuses_bad_input_and_leaves_the_file },
+	{ "second_appender_gets_ebusy", second_appender_gets_ebusy },
+	{ "interrupted_append_is_a_note_and_is_removed",
+	    interrupted_append_is_a_note_and_is_removed },
+	{ NULL, NULL }
+};
+
+int
+unit_register_chain(void)
+{
+	return unit_add_suite("chain", init, clean, tests);
+}
