@@ -134,8 +134,10 @@ int cli_log_records_exit(const dexf_record_info *const *recs, size_t n);
 /* signer / signature+trust / time-stamp / validity lines. */
 void cli_log_signer_text(FILE *f, const char *indent,
 	const dexf_record_info *r, int with_timestamp);
-/* The members describing a record (inside an open JSON object). */
-void cli_log_record_json(struct json *j, const dexf_record_info *r);
+/* The members describing a record (inside an open JSON object); verify:
+ * the shape of doc/verify-report.schema.json. */
+void cli_log_record_json(struct json *j, const dexf_record_info *r,
+	int verify);
 void cli_log_head_json(struct json *j, const dexf_report *rep);
 void cli_log_problems_json(struct json *j, const dexf_report *rep);
 /* Every problem of the report on stderr. */

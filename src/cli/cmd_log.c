@@ -115,22 +115,32 @@ cli_log_signer_text(FILE *f, const char *indent, const dexf_record_info *r,
 		    r->problem ? r->problem : "see the problems");
 }
 
+/*
+ * The members of one record.  dexf verify --json (verify != 0) follows
+ * doc/verify-report.schema.json: "problem" is the problem's kind, and an
+ * unknown digest or author is null.  log and trace show give the problem's
+ * message and always an author object.
+ */
 void
-cli_log_record_json(json *j, const dexf_record_info *r)
+cli_log_record_json(json *j, const dexf_record_info *r, int verify)
 {
 	json_ku64(j, "sequence", r->sequence);
 	json_kstr(j, "kind", r->kind_name);
 	json_kstr(j, "entry", r->entry);
-	json_kstr(j, "sha256", r->sha256);
+	json_kstr(j, "sha256", verify && r->sha256 && !r->sha256[0] ? NULL :
+	    r->sha256);
 	json_kstr(j, "time", r->time);
 	json_key(j, "author");
-	json_obj(j);
-	json_kstr(j, "role", r->author.role);
-	json_kstr(j, "name", r->author.name);
-	json_kstr(j, "organization", r->author.org);
-	json_end_obj(j);
+	if (r->author.name != NULL || !verify) {
+		json_obj(j);
+		json_kstr(j, "role", r->author.role);
+		json_kstr(j, "name", r->author.name);
+		json_kstr(j, "organization", r->author.org);
+		json_end_obj(j);
+	} else
+		json_str(j, NULL);
 	json_kbool(j, "valid", r->valid);
-	json_kstr(j, "problem", r->problem);
+	json_kstr(j, "problem", verify ? r->problem_kind : r->problem);
 	json_key(j, "signature");
 	json_obj(j);
 	json_kbool(j, "valid", r->signature_valid);
@@ -139,6 +149,10 @@ cli_log_record_json(json *j, const dexf_record_info *r)
 	json_kstr(j, "subject", r->subject);
 	json_kstr(j, "issuer", r->issuer);
 	json_kstr(j, "fingerprint", r->fingerprint);
+	json_kstr(j, "serial", r->serial);
+	json_kstr(j, "not_before", r->not_before);
+	json_kstr(j, "not_after", r->not_after);
+	json_kstr(j, "algorithm", r->algorithm);
 	json_end_obj(j);
 	json_key(j, "timestamp");
 	if (!r->timestamped) {
@@ -186,7 +200,6 @@ void
 cli_log_head_json(json *j, const dexf_report *rep)
 {
 	const char *head = dexf_report_head(rep);
-	size_t n = dexf_report_record_count(rep);
 
 	json_key(j, "head");
 	if (head == NULL) {
@@ -194,14 +207,7 @@ cli_log_head_json(json *j, const dexf_report *rep)
 		return;
 	}
 	json_obj(j);
-	for (size_t i = 0; i < n; i++) {
-		const dexf_record_info *r = dexf_report_record(rep, i);
-
-		if (r->sha256 != NULL && strcmp(r->sha256, head) == 0) {
-			json_ku64(j, "sequence", r->sequence);
-			break;
-		}
-	}
+	json_ku64(j, "sequence", dexf_report_head_sequence(rep));
 	json_kstr(j, "sha256", head);
 	json_end_obj(j);
 }
@@ -425,7 +431,7 @@ log_json(const char *path, const dexf_report *rep, int ec)
 		const dexf_record_info *r = dexf_report_record(rep, i);
 
 		json_obj(&j);
-		cli_log_record_json(&j, r);
+		cli_log_record_json(&j, r, 0);
 		json_kstr(&j, "summary", summary(&b, r));
 		json_end_obj(&j);
 	}

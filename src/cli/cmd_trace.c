@@ -273,7 +273,7 @@ hop_json(json *j, const dexf_hop *h, size_t idx, const dexf_record_info *r)
 	json_kstr(j, "note", h->note);
 	json_key(j, "asserted_by");
 	json_obj(j);
-	cli_log_record_json(j, r);
+	cli_log_record_json(j, r, 0);
 	json_end_obj(j);
 	json_end_obj(j);
 }

@@ -209,14 +209,7 @@ json_records(json *j, const dexf_report *rep)
 {
 	uint64_t toff, tlen;
 
-	json_key(j, "head");
-	if (dexf_report_head(rep) != NULL) {
-		json_obj(j);
-		json_ku64(j, "sequence", dexf_report_head_sequence(rep));
-		json_kstr(j, "sha256", dexf_report_head(rep));
-		json_end_obj(j);
-	} else
-		json_str(j, NULL);
+	cli_log_head_json(j, rep);
 	json_key(j, "trailing");
 	if (dexf_report_trailing(rep, &toff, &tlen)) {
 		json_obj(j);
@@ -231,45 +224,7 @@ json_records(json *j, const dexf_report *rep)
 		const dexf_record_info *r = dexf_report_record(rep, i);
 
 		json_obj(j);
-		json_ku64(j, "sequence", r->sequence);
-		json_kstr(j, "kind", r->kind_name);
-		json_kstr(j, "entry", r->entry);
-		json_kstr(j, "sha256", r->sha256[0] ? r->sha256 : NULL);
-		json_kstr(j, "time", r->time);
-		json_key(j, "author");
-		if (r->author.name != NULL) {
-			json_obj(j);
-			json_kstr(j, "role", r->author.role);
-			json_kstr(j, "name", r->author.name);
-			json_kstr(j, "organization", r->author.org);
-			json_end_obj(j);
-		} else
-			json_str(j, NULL);
-		json_kbool(j, "valid", r->valid);
-		json_kstr(j, "problem", r->problem_kind);
-		json_key(j, "signature");
-		json_obj(j);
-		json_kbool(j, "valid", r->signature_valid);
-		json_kstr(j, "trust", record_trust(r));
-		json_kstr(j, "trust_detail", r->trust_detail);
-		json_kstr(j, "subject", r->subject);
-		json_kstr(j, "issuer", r->issuer);
-		json_kstr(j, "fingerprint", r->fingerprint);
-		json_kstr(j, "serial", r->serial);
-		json_kstr(j, "not_before", r->not_before);
-		json_kstr(j, "not_after", r->not_after);
-		json_kstr(j, "algorithm", r->algorithm);
-		json_end_obj(j);
-		json_key(j, "timestamp");
-		if (r->timestamped) {
-			json_obj(j);
-			json_kbool(j, "valid", r->timestamp_valid);
-			json_kstr(j, "trust", dexf_trust_name(r->tsa_trust));
-			json_kstr(j, "time", r->timestamp);
-			json_kstr(j, "tsa", r->tsa_subject);
-			json_end_obj(j);
-		} else
-			json_str(j, NULL);
+		cli_log_record_json(j, r, 1);
 		json_end_obj(j);
 	}
 	json_end_arr(j);
