@@ -389,8 +389,8 @@ check_algorithms(dexf_sig_result *res, CMS_SignerInfo *si, const char *what,
 	return 0;
 }
 
-static int
-load_anchor(X509_STORE *st, const char *path)
+int
+dexf_anchor_load(struct x509_store_st *st, const char *path)
 {
 	struct stat sb;
 
@@ -454,7 +454,7 @@ evaluate_trust(dexf_sig_result *res, X509 *signer,
 	    (ctx = X509_STORE_CTX_new()) == NULL)
 		goto out;
 	for (size_t i = 0; i < ntrust; i++)
-		if (load_anchor(st, trust[i]) != 0) {
+		if (dexf_anchor_load(st, trust[i]) != 0) {
 			snprintf(res->trust_detail, sizeof(res->trust_detail),
 			    "cannot load trust anchors from %s", trust[i]);
 			goto out;
@@ -641,7 +641,7 @@ dexf_anchor_check(const char *path, int pinned, char *msg, size_t msglen)
 		snprintf(msg, msglen, "out of memory");
 		return DEXF_ENOMEM;
 	}
-	ok = load_anchor(st, path) == 0;
+	ok = dexf_anchor_load(st, path) == 0;
 	if (ok && !S_ISDIR(sb.st_mode)) {
 		STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(st);
 

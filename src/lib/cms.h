@@ -50,6 +50,11 @@ int dexf_cms_verify(dexf_sig_result *res, const unsigned char *der,
 	const char *const *signers, size_t nsigners, time_t at,
 	const char *what, dexf_err *err);
 
+/* Add the anchors of `path` to a store: a PEM bundle file, or a directory
+ * of hashed certificates.  0, or -1 when nothing could be loaded. */
+struct x509_store_st;
+int dexf_anchor_load(struct x509_store_st *st, const char *path);
+
 /* An X.509 name as RFC 2253 text, cut to fit `outlen`. */
 struct X509_name_st;
 void dexf_x509_name_text(char *out, size_t outlen,

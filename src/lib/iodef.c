@@ -58,6 +58,7 @@
 #include <libxml/xmlwriter.h>
 
 #include "iodef.h"
+#include "path.h"
 #include "util.h"
 
 #define IODEF_NS "urn:ietf:params:xml:ns:iodef-2.0"
@@ -71,35 +72,14 @@ typedef struct iw {
 
 /* ------------------------------------------------------------ text */
 
-/* Length of the valid UTF-8 sequence at p that XML 1.0 allows, or 0. */
+/* Length of the valid UTF-8 sequence at p (avail bytes) that XML 1.0
+ * allows, or 0. */
 static size_t
-xml_char_len(const unsigned char *p)
+xml_char_len(const unsigned char *p, size_t avail)
 {
-	unsigned cp;
-	size_t n;
-
-	if (p[0] < 0x80)
-		return (p[0] >= 0x20 || p[0] == '\t' || p[0] == '\n' ||
-		    p[0] == '\r') ? 1 : 0;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 1; cp = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 2; cp = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 3; cp = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	for (size_t k = 1; k <= n; k++) {
-		if ((p[k] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[k] & 0x3f);
-	}
-	if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff ||
-	    cp > 0x10ffff)
-		return 0;
-	return n + 1;
+	if (p[0] < 0x20)
+		return p[0] == '\t' || p[0] == '\n' || p[0] == '\r' ? 1 : 0;
+	return dexf_utf8_seq(p, avail);
 }
 
 /* Copy of s that XML can carry; malloc'd, NULL on ENOMEM. */
@@ -107,12 +87,13 @@ static char *
 xml_clean(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + strlen(s);
 	char *out = malloc(strlen(s) * 3 + 1), *o = out;
 
 	if (out == NULL)
 		return NULL;
 	while (*p) {
-		size_t n = xml_char_len(p);
+		size_t n = xml_char_len(p, (size_t)(end - p));
 
 		if (n == 0) {
 			memcpy(o, "\xef\xbf\xbd", 3);  /* U+FFFD */

@@ -11,46 +11,52 @@
 
 #include "path.h"
 
+size_t
+dexf_utf8_seq(const unsigned char *s, size_t avail)
+{
+	unsigned c, cp;
+	size_t n;
+
+	if (avail == 0 || (c = s[0]) == 0)
+		return 0;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 1; cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 2; cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 3; cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (avail - 1 < n)
+		return 0;
+	for (size_t k = 1; k <= n; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[k] & 0x3f);
+	}
+	/* reject overlong forms, surrogates and > U+10FFFF */
+	if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	/* noncharacters XML 1.0 cannot carry */
+	if (cp == 0xfffe || cp == 0xffff)
+		return 0;
+	return n + 1;
+}
+
 int
 dexf_utf8_valid(const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
+	size_t i = 0, n;
 
 	while (i < len) {
-		unsigned c = s[i];
-		size_t n;
-		unsigned cp;
-
-		if (c == 0)
+		if ((n = dexf_utf8_seq(s + i, len - i)) == 0)
 			return 0;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if (c >= 0xc2 && c <= 0xdf) {
-			n = 1; cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2; cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3; cp = c & 0x07;
-		} else {
-			return 0;
-		}
-		if (len - i - 1 < n)
-			return 0;
-		for (size_t k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		/* reject overlong forms, surrogates and > U+10FFFF */
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-			return 0;
-		/* noncharacters XML 1.0 cannot carry */
-		if (cp == 0xfffe || cp == 0xffff)
-			return 0;
-		i += n + 1;
+		i += n;
 	}
 	return 1;
 }

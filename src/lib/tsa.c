@@ -23,7 +23,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
@@ -589,18 +588,6 @@ out:
 	return ok;
 }
 
-static int
-load_anchor(X509_STORE *st, const char *path)
-{
-	struct stat sb;
-
-	if (stat(path, &sb) != 0)
-		return -1;
-	if (S_ISDIR(sb.st_mode))
-		return X509_STORE_load_path(st, path) == 1 ? 0 : -1;
-	return X509_STORE_load_file(st, path) == 1 ? 0 : -1;
-}
-
 /* RFC 3161 2.3: exactly one EKU extension, critical, timeStamping only. */
 static int
 timestamping_eku(X509 *x)
@@ -643,7 +630,7 @@ evaluate_tsa_trust(dexf_tsa_result *res, X509 *signer,
 		goto out;
 	}
 	for (size_t i = 0; i < ntrust; i++)
-		if (load_anchor(st, trust[i]) != 0) {
+		if (dexf_anchor_load(st, trust[i]) != 0) {
 			snprintf(res->trust_detail, sizeof(res->trust_detail),
 			    "cannot load TSA trust anchors from %s", trust[i]);
 			goto out;
