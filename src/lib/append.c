@@ -102,15 +102,10 @@ dexf_appender_head(const dexf_appender *a)
 	return a && a->head[0] ? a->head : NULL;
 }
 
-/* Read the container as it is now: reader, newest record, head. */
+/* (Re)open the reader on the container as it is now. */
 static int
 load(dexf_appender *a)
 {
-	unsigned max = 0;
-	char name[64];
-	const dexf_zipr_entry *e;
-	unsigned char *buf = NULL, md[32];
-	size_t len;
 	int rc;
 
 	dexf_reader_free(a->r);
@@ -119,34 +114,14 @@ load(dexf_appender *a)
 		return fail(a, DEXF_ENOMEM, "out of memory");
 	if ((rc = dexf_reader_open(a->r, a->path)) != 0)
 		return fail(a, rc, "%s", dexf_reader_errmsg(a->r));
-	for (size_t i = 0; i < a->r->z.n; i++) {
-		const char *n = a->r->z.ents[i].name;
-		size_t pl = strlen(DEXF_RECORDS_PREFIX);
-		unsigned v = 0;
-		int k;
-
-		if (strncmp(n, DEXF_RECORDS_PREFIX, pl) != 0)
-			continue;
-		for (k = 0; k < 6 && n[pl + k] >= '0' && n[pl + k] <= '9'; k++)
-			v = v * 10 + (unsigned)(n[pl + k] - '0');
-		if (k == 6 && strcmp(n + pl + 6, ".xml") == 0 && v > max)
-			max = v;
-	}
-	if (max >= 999999)
-		return fail(a, DEXF_EINVAL, "%s: the record chain is full "
-		    "(999999 records)", a->path);
-	a->last = max;
-	dexf_record_entry(name, sizeof(name), max, "xml");
-	if ((e = dexf_zipr_find(&a->r->z, name)) == NULL)
-		return fail(a, DEXF_EFORMAT, "%s: %s is missing", a->path,
-		    name);
-	if ((rc = dexf_zipr_slurp(&a->r->z, e, DEXF_MAX_RECORD, &buf,
-	    &len)) != 0)
-		return fail(a, rc, "%s", dexf_errstr(&a->r->err));
-	dexf_sha256(md, buf, len);
-	free(buf);
-	dexf_hex(a->head, md, 32);
 	return 0;
+}
+
+static int
+chain_full(dexf_appender *a)
+{
+	return fail(a, DEXF_EINVAL, "%s: the record chain is full (999999 "
+	    "records)", a->path);
 }
 
 int
@@ -211,7 +186,17 @@ dexf_appender_open(dexf_appender **out, const char *path,
 		dexf_report_free(rep);
 		return rc;
 	}
+	/* An intact chain: its head is the newest record. */
+	a->last = dexf_report_head_sequence(rep);
+	snprintf(a->head, sizeof(a->head), "%s", dexf_report_head(rep));
+	if (dexf_report_record_count(rep) != (size_t)a->last + 1) {
+		dexf_report_free(rep);
+		return fail(a, DEXF_EFORMAT, "%s: the record chain does not "
+		    "end at its head", path);
+	}
 	dexf_report_free(rep);
+	if (a->last >= 999999)
+		return chain_full(a);
 	if ((rc = load(a)) != 0)
 		return rc;
 	if ((rc = dexf_signer_load(&a->signer, o->key, o->cert, o->chain,
@@ -397,12 +382,14 @@ append_record(dexf_appender *a, const char *kind, const dexf_custody *c,
 	unsigned seq = a->last + 1;
 	dexf_record rec;
 	char xname[64], sname[64], tname[64], when[24];
-	unsigned char *xml = NULL, *sig = NULL, *tok = NULL;
+	unsigned char *xml = NULL, *sig = NULL, *tok = NULL, md[32];
 	size_t xlen = 0, slen = 0, tlen = 0;
 	time_t now = time(NULL);
 	dexf_zipw z;
 	int rc, has;
 
+	if (a->last >= 999999)
+		return chain_full(a);
 	memset(&rec, 0, sizeof(rec));
 	memset(&z, 0, sizeof(z));
 	dexf_fmt_time(when, sizeof(when), now);
@@ -473,6 +460,10 @@ append_record(dexf_appender *a, const char *kind, const dexf_custody *c,
 		rc = fail(a, rc, "%s", dexf_errstr(&a->err));
 		goto out;
 	}
+	/* the record just written is the new head */
+	a->last = seq;
+	dexf_sha256(md, xml, xlen);
+	dexf_hex(a->head, md, 32);
 	rc = load(a);
 out:
 	dexf_zipw_free(&z);
