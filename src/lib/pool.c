@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "chunk.h"
 #include "digest.h"
 #include "pool.h"
@@ -30,6 +32,13 @@ struct dexf_pool {
 	size_t *queue, qhead, qlen;
 	worker *workers;
 	int nworkers, started, stop;
+	/* linear (stream-order) work: its own FIFO of slots and thread */
+	dexf_linear_fn lin_fn;
+	void *lin_ctx;
+	size_t *lq, lqhead, lqlen;
+	unsigned char *lin_done;
+	int lin_failed, lin_started;
+	pthread_t lin_tid;
 	dexf_codec *inline_codec;
 	uint32_t chunk_size;
 	int compress;
@@ -66,6 +75,8 @@ process_decode(dexf_pool *p, dexf_codec *c, dexf_slot *s)
 	}
 	s->rc = memcmp(s->leaf, s->want, 32) == 0 ? DEXF_SLOT_OK :
 	    DEXF_SLOT_MISMATCH;
+	if (s->rc == DEXF_SLOT_OK)
+		s->crc = (uint32_t)crc32_z(0, s->plain, s->outlen);
 }
 
 static void
@@ -80,6 +91,7 @@ process(dexf_pool *p, dexf_codec *c, dexf_slot *s)
 		s->rc = -1;
 		return;
 	}
+	s->crc = (uint32_t)crc32_z(0, s->in, s->inlen);
 	if (p->compress) {
 		if (dexf_chunk_deflate(c, s->in, s->inlen, s->out,
 		    dexf_chunk_stored_max(p->chunk_size), &s->outlen) != 0)
@@ -87,6 +99,49 @@ process(dexf_pool *p, dexf_codec *c, dexf_slot *s)
 	} else {
 		s->outlen = s->inlen;
 	}
+}
+
+/* The linear work for slot s (caller holds no lock). */
+static int
+linear(dexf_pool *p, dexf_slot *s)
+{
+	if (!p->decode)
+		return p->lin_fn(p->lin_ctx, s->in, s->inlen);
+	if (s->rc == DEXF_SLOT_IO)
+		return 0; /* the scan stops at this slot */
+	if (s->rc != DEXF_SLOT_OK)
+		memset((unsigned char *)(uintptr_t)s->plain, 0, s->outlen);
+	return p->lin_fn(p->lin_ctx, s->plain, s->outlen);
+}
+
+static void *
+run_linear(void *arg)
+{
+	dexf_pool *p = arg;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		size_t i;
+
+		/* encode: the input is ready at submit; decode: wait for
+		 * the worker's output */
+		while (!p->stop && (p->lqlen == 0 || (p->decode &&
+		    p->state[p->lq[p->lqhead]] != S_DONE)))
+			pthread_cond_wait(&p->work, &p->mu);
+		if (p->stop)
+			break;
+		i = p->lq[p->lqhead];
+		p->lqhead = (p->lqhead + 1) % p->nslots;
+		p->lqlen--;
+		pthread_mutex_unlock(&p->mu);
+		if (p->lin_fn != NULL && linear(p, &p->slots[i]) != 0)
+			p->lin_failed = 1;
+		pthread_mutex_lock(&p->mu);
+		p->lin_done[i] = 1;
+		pthread_cond_broadcast(&p->done);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
 }
 
 static void *
@@ -112,6 +167,9 @@ run(void *arg)
 		pthread_mutex_lock(&p->mu);
 		p->state[i] = S_DONE;
 		pthread_cond_broadcast(&p->done);
+		/* the linear thread may be waiting for this output */
+		if (p->decode && p->lqlen > 0)
+			pthread_cond_broadcast(&p->work);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -162,7 +220,10 @@ pool_new(dexf_pool **out, int threads, uint32_t chunk_size, int compress,
 	p->slots = calloc(p->nslots, sizeof(*p->slots));
 	p->state = calloc(p->nslots, sizeof(*p->state));
 	p->queue = calloc(p->nslots, sizeof(*p->queue));
-	if (p->slots == NULL || p->state == NULL || p->queue == NULL)
+	p->lq = calloc(p->nslots, sizeof(*p->lq));
+	p->lin_done = calloc(p->nslots, 1);
+	if (p->slots == NULL || p->state == NULL || p->queue == NULL ||
+	    p->lq == NULL || p->lin_done == NULL)
 		goto fail;
 	for (size_t i = 0; i < p->nslots; i++) {
 		size_t inlen = decode ? dexf_chunk_stored_max(chunk_size) :
@@ -192,6 +253,9 @@ pool_new(dexf_pool **out, int threads, uint32_t chunk_size, int compress,
 			goto fail;
 		p->started++;
 	}
+	if (pthread_create(&p->lin_tid, NULL, run_linear, p) != 0)
+		goto fail;
+	p->lin_started = 1;
 	*out = p;
 	return 0;
 fail:
@@ -210,6 +274,8 @@ dexf_pool_free(dexf_pool *p)
 	pthread_mutex_unlock(&p->mu);
 	for (int i = 0; i < p->started; i++)
 		pthread_join(p->workers[i].tid, NULL);
+	if (p->lin_started)
+		pthread_join(p->lin_tid, NULL);
 	for (int i = 0; p->workers && i < p->nworkers; i++)
 		dexf_codec_free(p->workers[i].codec);
 	dexf_codec_free(p->inline_codec);
@@ -220,6 +286,8 @@ dexf_pool_free(dexf_pool *p)
 	free(p->slots);
 	free(p->state);
 	free(p->queue);
+	free(p->lq);
+	free(p->lin_done);
 	free(p->workers);
 	pthread_cond_destroy(&p->work);
 	pthread_cond_destroy(&p->done);
@@ -244,6 +312,8 @@ dexf_pool_submit(dexf_pool *p, size_t i)
 {
 	if (p->nworkers == 0) {
 		process(p, p->inline_codec, &p->slots[i]);
+		if (p->lin_fn != NULL && linear(p, &p->slots[i]) != 0)
+			p->lin_failed = 1;
 		p->state[i] = S_DONE;
 		return;
 	}
@@ -251,21 +321,29 @@ dexf_pool_submit(dexf_pool *p, size_t i)
 	p->state[i] = S_QUEUED;
 	p->queue[(p->qhead + p->qlen) % p->nslots] = i;
 	p->qlen++;
-	pthread_cond_signal(&p->work);
+	p->lin_done[i] = 0;
+	p->lq[(p->lqhead + p->lqlen) % p->nslots] = i;
+	p->lqlen++;
+	/* wakes workers and the linear thread alike */
+	pthread_cond_broadcast(&p->work);
 	pthread_mutex_unlock(&p->mu);
 }
 
 void
 dexf_pool_process_now(dexf_pool *p, size_t i)
 {
-	/* the slot is not queued, so no worker can touch it */
+	/* the slot is not queued, so no worker can touch it, and nothing
+	 * else is in flight, so the linear order holds */
 	process(p, p->inline_codec, &p->slots[i]);
+	if (p->lin_fn != NULL && linear(p, &p->slots[i]) != 0)
+		p->lin_failed = 1;
 	if (p->nworkers == 0) {
 		p->state[i] = S_DONE;
 		return;
 	}
 	pthread_mutex_lock(&p->mu);
 	p->state[i] = S_DONE;
+	p->lin_done[i] = 1;
 	pthread_mutex_unlock(&p->mu);
 }
 
@@ -279,7 +357,7 @@ dexf_pool_wait(dexf_pool *p, size_t i)
 		return p->slots[i].rc;
 	}
 	pthread_mutex_lock(&p->mu);
-	while (p->state[i] != S_DONE)
+	while (p->state[i] != S_DONE || !p->lin_done[i])
 		pthread_cond_wait(&p->done, &p->mu);
 	p->state[i] = S_FREE;
 	rc = p->slots[i].rc;
@@ -294,16 +372,35 @@ dexf_pool_drain(dexf_pool *p)
 		return;
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		int busy = p->qlen > 0;
+		int busy = p->qlen > 0 || p->lqlen > 0;
 
 		for (size_t i = 0; i < p->nslots && !busy; i++)
-			busy = p->state[i] == S_BUSY;
+			busy = p->state[i] == S_BUSY ||
+			    (p->state[i] == S_DONE && !p->lin_done[i]);
 		if (!busy)
 			break;
 		pthread_cond_wait(&p->done, &p->mu);
 	}
 	/* queued-and-done slots are free again for the next stream */
-	for (size_t i = 0; i < p->nslots; i++)
+	for (size_t i = 0; i < p->nslots; i++) {
 		p->state[i] = S_FREE;
+		p->lin_done[i] = 1;
+	}
 	pthread_mutex_unlock(&p->mu);
+}
+
+void
+dexf_pool_set_linear(dexf_pool *p, dexf_linear_fn fn, void *ctx)
+{
+	pthread_mutex_lock(&p->mu);
+	p->lin_fn = fn;
+	p->lin_ctx = ctx;
+	p->lin_failed = 0;
+	pthread_mutex_unlock(&p->mu);
+}
+
+int
+dexf_pool_linear_failed(const dexf_pool *p)
+{
+	return p->lin_failed;
 }

@@ -3,9 +3,10 @@
  *
  * The caller owns ordering: it fills slot i, submits it, and later waits
  * for slot i and consumes it in stream order.  Workers only ever touch a
- * submitted slot, so the stream-order work (linear digests, CRC, writes)
- * stays on the caller's thread and the output is the same byte for byte
- * whatever the number of threads.
+ * submitted slot.  The linear digests, which must see the stream in
+ * order, run on a thread of their own (dexf_pool_set_linear()); writes and
+ * the Merkle root stay on the caller's thread, so the output is the same
+ * byte for byte whatever the number of threads.
  */
 #ifndef DEXF_POOL_H
 #define DEXF_POOL_H
@@ -17,6 +18,7 @@ typedef struct dexf_slot {
 	unsigned char *in, *out;
 	size_t inlen, outlen;
 	unsigned char leaf[32];
+	uint32_t crc;                 /* CRC-32 of the plaintext (rc ok) */
 	int rc;
 	/* decode mode: read inlen stored bytes at pos of fd, inflate (if
 	 * compressed) to outlen bytes, leaf-hash and compare with want */
@@ -45,13 +47,27 @@ void dexf_pool_free(dexf_pool *p);
 size_t dexf_pool_slots(const dexf_pool *p);
 dexf_slot *dexf_pool_slot(dexf_pool *p, size_t i);
 void dexf_pool_submit(dexf_pool *p, size_t i);
-/* Process slot i on the calling thread now (for one-chunk items a
- * hand-off to a worker costs more than the work); then wait() as usual. */
+/* Process slot i on the calling thread now, linear work included (for
+ * one-chunk items a hand-off costs more than the work); only when no other
+ * slot is in flight.  Then wait() as usual. */
 void dexf_pool_process_now(dexf_pool *p, size_t i);
 /* Wait until slot i is processed; returns its rc (0 ok). */
 int dexf_pool_wait(dexf_pool *p, size_t i);
 /* Wait until no slot is queued or being processed. */
 void dexf_pool_drain(dexf_pool *p);
+/*
+ * Stream-order work: fn(ctx, plaintext, length) is called for every slot
+ * submitted from now on, in submission order, on a thread of its own when
+ * the pool has workers (inline otherwise).  Encode: on the input while the
+ * worker compresses it; decode: on the output once the worker is done (a
+ * chunk that failed is zeroed first, so the digests can only mismatch).
+ * wait() returns a slot only when fn is done with it too.  NULL turns it
+ * off; call only when no slot is in flight.
+ */
+typedef int (*dexf_linear_fn)(void *ctx, const unsigned char *p, size_t n);
+void dexf_pool_set_linear(dexf_pool *p, dexf_linear_fn fn, void *ctx);
+/* Nonzero when fn failed for any slot since set_linear(). */
+int dexf_pool_linear_failed(const dexf_pool *p);
 /* Online CPUs, at least 1. */
 int dexf_online_cpus(void);
 

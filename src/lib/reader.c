@@ -588,6 +588,13 @@ dexf_reader_read(dexf_reader *r, const dexf_item *it, uint64_t offset,
 	return 0;
 }
 
+/* The pool's linear thread feeds the scan's linear digests. */
+static int
+linear_update(void *ctx, const unsigned char *p, size_t n)
+{
+	return dexf_mdset_update(ctx, p, n);
+}
+
 int
 dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 {
@@ -624,11 +631,13 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 	}
 	/*
 	 * Pipeline: this thread reads and checks index entries and hands
-	 * chunks to workers (read, inflate, leaf hash); it then takes them
-	 * back in order for the stream-order work: linear digests, CRC-32,
-	 * Merkle root, output.  An index entry that stops the scan is held
-	 * back until the chunks before it are accounted for.
+	 * chunks to workers (read, inflate, leaf hash, CRC-32); the linear
+	 * digests run in stream order on the pool's linear thread; this
+	 * thread takes the chunks back in order for the Merkle root, the
+	 * combined CRC-32 and the output.  An index entry that stops the
+	 * scan is held back until the chunks before it are accounted for.
 	 */
+	dexf_pool_set_linear(r->pool, linear_update, &md);
 	{
 		size_t nslots = dexf_pool_slots(r->pool);
 		uint64_t rd = 0, wr = 0;
@@ -698,19 +707,19 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 					first_rc = DEXF_EINTEGRITY;
 				if (s->bad_chunk)
 					s->bad_chunk(s->ctx, wr, why);
-				/* Unknown bytes: the recomputed digests can
-				 * only mismatch now, which is the truth. */
-				memset(r->pbuf, 0, (size_t)plain);
-				dexf_leaf_hash(leaf, r->pbuf, (size_t)plain);
-				sl->plain = r->pbuf;
+				/* Unknown bytes: the linear thread zeroed
+				 * them, so the recomputed digests can only
+				 * mismatch now, which is the truth. */
+				dexf_leaf_hash(leaf, sl->plain, (size_t)plain);
+				sl->crc = (uint32_t)crc32_z(0, sl->plain,
+				    (size_t)plain);
 			} else {
 				/* the worker's leaf equals the index's */
 				memcpy(leaf, sl->leaf, 32);
 			}
 			dexf_merkle_add(&mk, leaf);
-			dexf_mdset_update(&md, sl->plain, (size_t)plain);
-			s->crc = (uint32_t)crc32_z(s->crc, sl->plain,
-			    (size_t)plain);
+			s->crc = (uint32_t)crc32_combine64(s->crc, sl->crc,
+			    (z_off64_t)plain);
 			s->bytes += plain;
 			if (s->out_fd >= 0 && dexf_write_full(s->out_fd,
 			    sl->plain, (size_t)plain) != 0) {
@@ -760,6 +769,12 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 		    "item '%s': chunks do not fill the entry", it->path);
 		goto out;
 	}
+	dexf_pool_set_linear(r->pool, NULL, NULL);
+	if (dexf_pool_linear_failed(r->pool)) {
+		rc = dexf_seterr(&r->err, DEXF_ECRYPTO, "item '%s': digest "
+		    "failed", it->path);
+		goto out;
+	}
 	dexf_mdset_final(&md, s->hex);
 	dexf_merkle_root(&mk, s->merkle);
 	rc = first_rc;
@@ -768,6 +783,11 @@ out:
 	/* anything that left the loop early, except a cancel, stopped the
 	 * scan; its message is the last one set */
 	s->stopped = !finished && rc != DEXF_ECANCELED;
+	/* the linear thread may still be using md */
+	if (r->pool != NULL) {
+		dexf_pool_drain(r->pool);
+		dexf_pool_set_linear(r->pool, NULL, NULL);
+	}
 	dexf_mdset_free(&md);
 	r->cache_item = NULL;
 	return rc;

@@ -734,6 +734,13 @@ set_original(struct dexf_item *it, const struct stat *st)
 	return it->meta[M_MTIME] && it->meta[M_MODE] ? 0 : -1;
 }
 
+/* The pool's linear thread feeds the item's linear digests. */
+static int
+linear_update(void *ctx, const unsigned char *p, size_t n)
+{
+	return dexf_mdset_update(ctx, p, n);
+}
+
 static int
 add_stream(dexf_writer *w, int fd, const char *name, const struct stat *st,
     const char *src)
@@ -775,11 +782,14 @@ add_stream(dexf_writer *w, int fd, const char *name, const struct stat *st,
 	md_ready = 1;
 	dexf_merkle_init(&mk);
 	/*
-	 * Pipeline: this thread reads chunk after chunk into free slots and
-	 * runs the stream-order work (linear digests, CRC-32); workers
-	 * compress and hash leaves; this thread then writes the slots back
-	 * in order.  Up to nslots chunks are in flight.
+	 * Pipeline: this thread reads chunk after chunk into free slots;
+	 * workers compress them and compute their leaf hash and CRC-32; the
+	 * linear digests run in stream order on the pool's linear thread;
+	 * this thread then writes the slots back in order, combining the
+	 * CRCs and building the Merkle tree.  Up to nslots chunks are in
+	 * flight.
 	 */
+	dexf_pool_set_linear(w->pool, linear_update, &md);
 	{
 		size_t nslots = dexf_pool_slots(w->pool);
 		uint64_t rd_seq = 0, wr_seq = 0;
@@ -807,13 +817,6 @@ add_stream(dexf_writer *w, int fd, const char *name, const struct stat *st,
 					break;
 				}
 				sl->inlen = (size_t)n;
-				if (dexf_mdset_update(&md, sl->in,
-				    (size_t)n) != 0) {
-					rc = dexf_seterr(&w->err, DEXF_ECRYPTO,
-					    "%s: digest failed", src);
-					goto fail;
-				}
-				crc = (uint32_t)crc32_z(crc, sl->in, (size_t)n);
 				size += (uint64_t)n;
 				/* a file that is one short chunk: no hand-off */
 				if (rd_seq == 0 && (size_t)n < w->chunk_size)
@@ -834,6 +837,8 @@ add_stream(dexf_writer *w, int fd, const char *name, const struct stat *st,
 				    "%s: compression failed", src);
 				goto fail;
 			}
+			crc = (uint32_t)crc32_combine64(crc, sl->crc,
+			    (z_off64_t)sl->inlen);
 			memcpy(ie.leaf, sl->leaf, 32);
 			ie.offset = stored;
 			ie.length = (uint32_t)sl->outlen;
@@ -870,9 +875,11 @@ add_stream(dexf_writer *w, int fd, const char *name, const struct stat *st,
 			goto fail;
 		stored += 2;
 	}
+	dexf_pool_set_linear(w->pool, NULL, NULL);
 	if ((rc = dexf_zipw_end(&w->zw, crc, size)) != 0)
 		goto fail;
-	if (dexf_mdset_final(&md, hex) != 0 ||
+	if (dexf_pool_linear_failed(w->pool) ||
+	    dexf_mdset_final(&md, hex) != 0 ||
 	    dexf_merkle_root(&mk, it->merkle_root) != 0) {
 		rc = dexf_seterr(&w->err, DEXF_ECRYPTO, "%s: digest failed", src);
 		goto fail;
@@ -898,10 +905,13 @@ add_stream(dexf_writer *w, int fd, const char *name, const struct stat *st,
 		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
 	return 0;
 fail:
+	/* the linear thread may still be using md */
+	if (w->pool != NULL) {
+		dexf_pool_drain(w->pool);
+		dexf_pool_set_linear(w->pool, NULL, NULL);
+	}
 	if (md_ready)
 		dexf_mdset_free(&md);
-	if (w->pool != NULL)
-		dexf_pool_drain(w->pool);
 	w->failed = 1; /* the ZIP stream is now inconsistent */
 	return rc;
 }
