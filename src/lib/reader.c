@@ -52,7 +52,8 @@ dexf_reader_free(dexf_reader *r)
 	dexf_pool_free(r->pool);
 	dexf_codec_free(r->codec);
 	free(r->cbuf);
-	free(r->pbuf);
+	for (size_t i = 0; i < DEXF_READ_CACHE_MAX; i++)
+		free(r->cache[i].buf);
 	free(r->path);
 	free(r);
 }
@@ -339,6 +340,13 @@ dexf_item_get(const dexf_item *it, const char *key)
 
 /* ------------------------------------------------------------ data */
 
+static void
+cache_clear(dexf_reader *r)
+{
+	for (size_t i = 0; i < DEXF_READ_CACHE_MAX; i++)
+		r->cache[i].item = NULL;
+}
+
 static int
 ensure_buffers(dexf_reader *r, uint32_t chunk_size)
 {
@@ -347,15 +355,56 @@ ensure_buffers(dexf_reader *r, uint32_t chunk_size)
 	if (r->buf_chunk >= chunk_size)
 		return 0;
 	free(r->cbuf);
-	free(r->pbuf);
-	r->cbuf = malloc(dexf_chunk_stored_max(chunk_size));
-	r->pbuf = malloc(chunk_size);
+	for (size_t i = 0; i < DEXF_READ_CACHE_MAX; i++) {
+		free(r->cache[i].buf);
+		r->cache[i].buf = NULL;
+	}
+	cache_clear(r);
 	r->buf_chunk = 0;
-	r->cache_item = NULL;
-	if (r->cbuf == NULL || r->pbuf == NULL)
+	/* the cache's memory is bounded whatever the chunk size; its
+	 * buffers are allocated when first used */
+	r->ncache = DEXF_READ_CACHE_BYTES / chunk_size;
+	if (r->ncache < 1)
+		r->ncache = 1;
+	if (r->ncache > DEXF_READ_CACHE_MAX)
+		r->ncache = DEXF_READ_CACHE_MAX;
+	r->cbuf = malloc(dexf_chunk_stored_max(chunk_size));
+	if (r->cbuf == NULL)
 		return dexf_seterr(&r->err, DEXF_ENOMEM, "out of memory");
 	r->buf_chunk = chunk_size;
 	return 0;
+}
+
+/* The cache entry holding chunk ci of it, or NULL. */
+static struct dexf_chunk_cache *
+cache_find(dexf_reader *r, const struct dexf_item *it, uint64_t ci)
+{
+	for (size_t i = 0; i < r->ncache; i++)
+		if (r->cache[i].item == it && r->cache[i].chunk == ci) {
+			r->cache[i].used = ++r->cache_tick;
+			return &r->cache[i];
+		}
+	return NULL;
+}
+
+/* The entry to decode into: an empty one, else the least recently used. */
+static struct dexf_chunk_cache *
+cache_victim(dexf_reader *r)
+{
+	struct dexf_chunk_cache *v = &r->cache[0];
+
+	for (size_t i = 0; i < r->ncache; i++) {
+		if (r->cache[i].item == NULL) {
+			v = &r->cache[i];
+			break;
+		}
+		if (r->cache[i].used < v->used)
+			v = &r->cache[i];
+	}
+	v->item = NULL;
+	if (v->buf == NULL)
+		v->buf = malloc(r->buf_chunk);
+	return v->buf != NULL ? v : NULL;
 }
 
 int
@@ -498,20 +547,21 @@ load_chunk(dexf_reader *r, const struct dexf_item *it,
 
 static int
 decode_chunk(dexf_reader *r, const dexf_idx_header *h,
-    const dexf_idx_entry *ie, uint64_t plain, const char **why)
+    const dexf_idx_entry *ie, uint64_t plain, unsigned char *out,
+    const char **why)
 {
 	unsigned char leaf[32];
 
 	if (h->compression == 8) {
-		if (dexf_chunk_inflate(r->codec, r->cbuf, ie->length, r->pbuf,
+		if (dexf_chunk_inflate(r->codec, r->cbuf, ie->length, out,
 		    (size_t)plain) != 0) {
 			*why = "does not decompress";
 			return DEXF_EINTEGRITY;
 		}
 	} else {
-		memcpy(r->pbuf, r->cbuf, (size_t)plain);
+		memcpy(out, r->cbuf, (size_t)plain);
 	}
-	dexf_leaf_hash(leaf, r->pbuf, (size_t)plain);
+	dexf_leaf_hash(leaf, out, (size_t)plain);
 	if (memcmp(leaf, ie->leaf, 32) != 0) {
 		*why = "does not match its digest";
 		return DEXF_EINTEGRITY;
@@ -562,25 +612,29 @@ dexf_reader_read(dexf_reader *r, const dexf_item *it, uint64_t offset,
 		uint64_t pos = offset + got;
 		uint64_t ci = pos / h.chunk_size, plain;
 		size_t in_chunk = (size_t)(pos % h.chunk_size), n;
+		struct dexf_chunk_cache *c = cache_find(r, it, ci);
 
-		if (!(r->cache_item == it && r->cache_chunk == ci)) {
+		if (c == NULL) {
 			dexf_idx_entry ie;
 			const char *why = NULL;
 
-			r->cache_item = NULL;
+			if ((c = cache_victim(r)) == NULL)
+				return dexf_seterr(&r->err, DEXF_ENOMEM,
+				    "out of memory");
 			if ((rc = load_chunk(r, it, d, x, &h, ci, UINT64_MAX,
 			    &ie, &plain)) != 0)
 				return rc;
-			if (decode_chunk(r, &h, &ie, plain, &why) != 0)
+			if (decode_chunk(r, &h, &ie, plain, c->buf, &why) != 0)
 				return chunk_error(r, it, ci, why);
-			r->cache_item = it;
-			r->cache_chunk = ci;
-			r->cache_len = (size_t)plain;
+			c->item = it;
+			c->chunk = ci;
+			c->len = (size_t)plain;
+			c->used = ++r->cache_tick;
 		}
-		n = r->cache_len - in_chunk;
+		n = c->len - in_chunk;
 		if (n > len - got)
 			n = len - got;
-		memcpy(out + got, r->pbuf + in_chunk, n);
+		memcpy(out + got, c->buf + in_chunk, n);
 		got += n;
 	}
 	if (nread)
@@ -616,7 +670,6 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 	if (dexf_mdset_init(&md, s->hashes) != 0)
 		return dexf_seterr(&r->err, DEXF_ENOMEM, "out of memory");
 	dexf_merkle_init(&mk);
-	r->cache_item = NULL;
 	if (r->pool == NULL || dexf_pool_chunk_size(r->pool) != h.chunk_size ||
 	    r->pool_compressed != (h.compression == 8)) {
 		dexf_pool_free(r->pool);
@@ -789,7 +842,6 @@ out:
 		dexf_pool_set_linear(r->pool, NULL, NULL);
 	}
 	dexf_mdset_free(&md);
-	r->cache_item = NULL;
 	return rc;
 }
 

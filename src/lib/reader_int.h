@@ -13,6 +13,9 @@
 #include "record.h"
 #include "zipr.h"
 
+#define DEXF_READ_CACHE_MAX 8
+#define DEXF_READ_CACHE_BYTES (4u << 20)
+
 struct dexf_reader {
 	dexf_err err;
 	char *path;
@@ -33,15 +36,21 @@ struct dexf_reader {
 	size_t sig_len;
 	unsigned char *index_ok; /* per item: index digest checked */
 	dexf_codec *codec;
-	unsigned char *cbuf, *pbuf;
+	unsigned char *cbuf;
 	struct dexf_pool *pool;  /* whole-item scans */
 	int pool_compressed;
 	int threads;             /* 0: online CPUs */
 	uint32_t buf_chunk;
-	/* one-chunk cache for sequential small reads */
-	const struct dexf_item *cache_item;
-	uint64_t cache_chunk;
-	size_t cache_len;
+	/* decoded chunks kept for sequential and repeated small reads,
+	 * least recently used replaced first; DEXF_READ_CACHE_BYTES in all */
+	struct dexf_chunk_cache {
+		const struct dexf_item *item;  /* NULL: empty */
+		uint64_t chunk, used;
+		size_t len;
+		unsigned char *buf;
+	} cache[DEXF_READ_CACHE_MAX];
+	size_t ncache;
+	uint64_t cache_tick;
 };
 
 /* Stage 1: file and ZIP structure, mimetype. */

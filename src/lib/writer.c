@@ -69,6 +69,9 @@ struct dexf_writer {
 	char *path, *tmp_path;
 	int fd, idx_fd;
 	uint64_t idx_pos;
+	/* scratch index records [idx_pos - ibuf_len, idx_pos) not written */
+	unsigned char ibuf[64 * DEXF_IDX_ENTRY];
+	size_t ibuf_len;
 	uint64_t *idx_start;      /* per item: offset in scratch index file */
 	dexf_zipw zw;
 	int opened, finished, failed, overwrite;
@@ -734,6 +737,31 @@ set_original(struct dexf_item *it, const struct stat *st)
 	return it->meta[M_MTIME] && it->meta[M_MODE] ? 0 : -1;
 }
 
+static int
+idx_flush(dexf_writer *w)
+{
+	if (w->ibuf_len > 0 && dexf_pwrite_full(w->idx_fd, w->ibuf,
+	    w->ibuf_len, w->idx_pos - w->ibuf_len) != 0)
+		return dexf_seterr_sys(&w->err, DEXF_EIO, errno,
+		    "scratch index write failed");
+	w->ibuf_len = 0;
+	return 0;
+}
+
+/* One chunk index record to the scratch file, through a small buffer. */
+static int
+idx_append(dexf_writer *w, const unsigned char rec[DEXF_IDX_ENTRY])
+{
+	int rc;
+
+	if (w->ibuf_len == sizeof(w->ibuf) && (rc = idx_flush(w)) != 0)
+		return rc;
+	memcpy(w->ibuf + w->ibuf_len, rec, DEXF_IDX_ENTRY);
+	w->ibuf_len += DEXF_IDX_ENTRY;
+	w->idx_pos += DEXF_IDX_ENTRY;
+	return 0;
+}
+
 /* The pool's linear thread feeds the item's linear digests. */
 static int
 linear_update(void *ctx, const unsigned char *p, size_t n)
@@ -848,13 +876,8 @@ add_stream(dexf_writer *w, int fd, const char *name, const struct stat *st,
 				    "%s: digest failed", src);
 				goto fail;
 			}
-			if (dexf_pwrite_full(w->idx_fd, rec, sizeof(rec),
-			    w->idx_pos) != 0) {
-				rc = dexf_seterr_sys(&w->err, DEXF_EIO, errno,
-				    "scratch index write failed");
+			if ((rc = idx_append(w, rec)) != 0)
 				goto fail;
-			}
-			w->idx_pos += sizeof(rec);
 			if ((rc = dexf_zipw_write(&w->zw, w->compression == 8 ?
 			    sl->out : sl->in, sl->outlen)) != 0)
 				goto fail;
@@ -1262,7 +1285,12 @@ write_indexes(dexf_writer *w)
 {
 	unsigned char buf[DEXF_IDX_ENTRY * 1024];
 	unsigned char hdr[DEXF_IDX_HEADER];
+	uint64_t win_off = 0;
+	size_t win_len = 0;
+	int frc;
 
+	if ((frc = idx_flush(w)) != 0)
+		return frc;
 	for (size_t i = 0; i < w->m.nitems; i++) {
 		struct dexf_item *it = &w->m.items[i];
 		dexf_idx_header h;
@@ -1299,15 +1327,25 @@ write_indexes(dexf_writer *w)
 		off = w->idx_start[i];
 		while (left > 0) {
 			size_t n = left < sizeof(buf) ? (size_t)left : sizeof(buf);
+			const unsigned char *p;
 
-			if (dexf_pread_full(w->idx_fd, buf, n, off) != 0) {
-				dexf_mdset_free(&md);
-				return dexf_seterr_sys(&w->err, DEXF_EIO, errno,
-				    "scratch index read failed");
+			/* items' records follow each other in the scratch
+			 * file: read it in windows, not item by item */
+			if (off < win_off || off + n > win_off + win_len) {
+				win_off = off;
+				win_len = w->idx_pos - off < sizeof(buf) ?
+				    (size_t)(w->idx_pos - off) : sizeof(buf);
+				if (dexf_pread_full(w->idx_fd, buf, win_len,
+				    off) != 0) {
+					dexf_mdset_free(&md);
+					return dexf_seterr_sys(&w->err, DEXF_EIO,
+					    errno, "scratch index read failed");
+				}
 			}
-			crc = (uint32_t)crc32_z(crc, buf, n);
-			dexf_mdset_update(&md, buf, n);
-			if ((rc = dexf_zipw_write(&w->zw, buf, n)) != 0) {
+			p = buf + (off - win_off);
+			crc = (uint32_t)crc32_z(crc, p, n);
+			dexf_mdset_update(&md, p, n);
+			if ((rc = dexf_zipw_write(&w->zw, p, n)) != 0) {
 				dexf_mdset_free(&md);
 				return rc;
 			}

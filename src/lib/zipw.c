@@ -57,6 +57,9 @@ dexf_zipw_append_init(dexf_zipw *z, int fd, const char *what, dexf_err *err,
 void
 dexf_zipw_free(dexf_zipw *z)
 {
+	free(z->buf);
+	z->buf = NULL;
+	z->blen = 0;
 	free(z->prev_cd);
 	z->prev_cd = NULL;
 	for (size_t i = 0; i < z->n; i++)
@@ -86,14 +89,59 @@ dos_time(time_t t, uint16_t *dtime, uint16_t *ddate)
 	    tm.tm_mday);
 }
 
+#define ZIPW_BUF (256u << 10)
+
+int
+dexf_zipw_flush(dexf_zipw *z)
+{
+	if (z->blen == 0)
+		return 0;
+	if (dexf_write_full(z->fd, z->buf, z->blen) != 0)
+		return dexf_seterr_sys(z->err, DEXF_EIO, errno,
+		    "%s: write failed at offset %llu", z->what,
+		    (unsigned long long)(z->pos - z->blen));
+	z->blen = 0;
+	return 0;
+}
+
 static int
 raw_write(dexf_zipw *z, const void *p, size_t n)
 {
-	if (dexf_write_full(z->fd, p, n) != 0)
-		return dexf_seterr_sys(z->err, DEXF_EIO, errno,
-		    "%s: write failed at offset %llu", z->what,
-		    (unsigned long long)z->pos);
+	int rc;
+
+	if (z->buf == NULL && (z->buf = malloc(ZIPW_BUF)) == NULL)
+		return dexf_seterr(z->err, DEXF_ENOMEM, "out of memory");
+	if (z->blen + n > ZIPW_BUF && (rc = dexf_zipw_flush(z)) != 0)
+		return rc;
+	if (n >= ZIPW_BUF / 2) {
+		/* a chunk: straight to the file, no copy */
+		if (dexf_write_full(z->fd, p, n) != 0)
+			return dexf_seterr_sys(z->err, DEXF_EIO, errno,
+			    "%s: write failed at offset %llu", z->what,
+			    (unsigned long long)z->pos);
+	} else {
+		memcpy(z->buf + z->blen, p, n);
+		z->blen += n;
+	}
 	z->pos += n;
+	return 0;
+}
+
+/* Overwrite n bytes at file offset off, in the buffer or in the file. */
+static int
+patch(dexf_zipw *z, uint64_t off, const unsigned char *p, size_t n)
+{
+	uint64_t bstart = z->pos - z->blen;
+	size_t head;
+
+	if (off >= bstart) {
+		memcpy(z->buf + (off - bstart), p, n);
+		return 0;
+	}
+	head = off + n <= bstart ? n : (size_t)(bstart - off);
+	if (dexf_pwrite_full(z->fd, p, head, off) != 0)
+		return -1;
+	memcpy(z->buf, p + head, n - head);
 	return 0;
 }
 
@@ -230,11 +278,11 @@ dexf_zipw_end(dexf_zipw *z, uint32_t crc, uint64_t usize)
 	e->usize = usize;
 	nlen = strlen(e->name);
 	put_le32(b, crc);
-	if (dexf_pwrite_full(z->fd, b, 4, e->offset + 14) != 0)
+	if (patch(z, e->offset + 14, b, 4) != 0)
 		goto fail;
 	put_le64(b, usize);
 	put_le64(b + 8, e->csize);
-	if (dexf_pwrite_full(z->fd, b, 16, e->offset + 30 + nlen + 4) != 0)
+	if (patch(z, e->offset + 30 + nlen + 4, b, 16) != 0)
 		goto fail;
 	z->open = 0;
 	return 0;
@@ -312,6 +360,8 @@ dexf_zipw_finish(dexf_zipw *z)
 	cd_size = z->pos - cd_start;
 	eocd64 = z->pos;
 	total = z->prev_n + z->n;
+	if ((rc = dexf_zipw_flush(z)) != 0)
+		return rc;
 	/* Everything before the trailer is on disk before the trailer is
 	 * written: a crash leaves the old container plus a tail that readers
 	 * recognise as an interrupted append (FORMAT.md 2.4). */
@@ -345,7 +395,8 @@ dexf_zipw_finish(dexf_zipw *z)
 	put_le32(t + 92, cd_start >= 0xffffffffu ? 0xffffffffu :
 	    (uint32_t)cd_start);
 	put_le16(t + 96, 0);
-	if ((rc = raw_write(z, t, sizeof(t))) != 0)
+	if ((rc = raw_write(z, t, sizeof(t))) != 0 ||
+	    (rc = dexf_zipw_flush(z)) != 0)
 		return rc;
 	if (z->sync && fsync(z->fd) != 0)
 		return dexf_seterr_sys(z->err, DEXF_EIO, errno,

@@ -3,7 +3,8 @@
  *
  * Entries are written one after another; sizes and CRC are patched into
  * the local header when an entry ends (the output is a seekable file), so
- * no data descriptors are needed.
+ * no data descriptors are needed.  Small writes are gathered in a buffer,
+ * where most patches land too: many small entries cost few syscalls.
  */
 #ifndef DEXF_ZIPW_H
 #define DEXF_ZIPW_H
@@ -33,6 +34,9 @@ typedef struct dexf_zipw {
 	unsigned char *prev_cd;
 	uint64_t prev_cd_len, prev_n;
 	int sync;            /* fsync before and after the trailer */
+	/* write buffer: bytes [pos - blen, pos) not yet written */
+	unsigned char *buf;
+	size_t blen;
 } dexf_zipw;
 
 void dexf_zipw_init(dexf_zipw *z, int fd, const char *what, dexf_err *err);
@@ -52,6 +56,9 @@ int dexf_zipw_begin(dexf_zipw *z, const char *name, int method,
 /* Start the mimetype entry (stored, no extra field) with its content. */
 int dexf_zipw_mimetype(dexf_zipw *z, const char *content, time_t t);
 int dexf_zipw_write(dexf_zipw *z, const void *p, size_t n);
+/* Write out what is buffered (finish() does; callers that touch the file
+ * themselves must call it first). */
+int dexf_zipw_flush(dexf_zipw *z);
 /* End the current entry with the CRC and size of its uncompressed data. */
 int dexf_zipw_end(dexf_zipw *z, uint32_t crc, uint64_t usize);
 /* Write the central directory and end records. */

@@ -11,6 +11,8 @@
  * 0, 1, 2, ... of its calls.  Without DEXF_KILL_AT, or when the call count
  * never reaches it, the shim only counts; with DEXF_KILL_LOG set, every
  * counted call is appended to that file (one line: number and call).
+ * With DEXF_KILL_TORN=1 a write-like call that is the one to kill at first
+ * writes the first half of its bytes (a torn write), then the process dies.
  *
  * Build: cc -shared -fPIC -o killwrite.so killwrite.c -ldl
  * TEST ONLY.
@@ -30,6 +32,7 @@
 
 static long calls;
 static long kill_at = -1;
+static int torn;
 static char target[PATH_MAX];
 static int ready;
 
@@ -45,6 +48,8 @@ init(void)
 	path = getenv("DEXF_KILL_PATH");
 	if (at != NULL && *at != '\0')
 		kill_at = strtol(at, NULL, 10);
+	torn = getenv("DEXF_KILL_TORN") != NULL &&
+	    strcmp(getenv("DEXF_KILL_TORN"), "1") == 0;
 	if (path == NULL || realpath(path, target) == NULL)
 		target[0] = '\0';
 }
@@ -67,13 +72,22 @@ is_target(int fd)
 }
 
 static void
+die(void)
+{
+	kill(getpid(), SIGKILL);
+	for (;;)
+		pause();
+}
+
+/* Count a call; 1 when it is the one to kill at (the caller dies). */
+static int
 count(int fd, const char *what)
 {
 	const char *log;
 	int saved = errno;
 
 	if (!is_target(fd))
-		return;
+		return 0;
 	calls++;
 	if ((log = getenv("DEXF_KILL_LOG")) != NULL) {
 		FILE *f = fopen(log, "a");
@@ -83,12 +97,8 @@ count(int fd, const char *what)
 			fclose(f);
 		}
 	}
-	if (kill_at > 0 && calls == kill_at) {
-		kill(getpid(), SIGKILL);
-		for (;;)
-			pause();
-	}
 	errno = saved;
+	return kill_at > 0 && calls == kill_at;
 }
 
 typedef ssize_t (*write_fn)(int, const void *, size_t);
@@ -114,7 +124,11 @@ ssize_t
 write(int fd, const void *buf, size_t n)
 {
 	REAL(write, write_fn);
-	count(fd, "write");
+	if (count(fd, "write")) {
+		if (torn && n > 1)
+			real_write(fd, buf, n / 2);
+		die();
+	}
 	return real_write(fd, buf, n);
 }
 
@@ -122,7 +136,11 @@ ssize_t
 pwrite(int fd, const void *buf, size_t n, off_t off)
 {
 	REAL(pwrite, pwrite_fn);
-	count(fd, "pwrite");
+	if (count(fd, "pwrite")) {
+		if (torn && n > 1)
+			real_pwrite(fd, buf, n / 2, off);
+		die();
+	}
 	return real_pwrite(fd, buf, n, off);
 }
 
@@ -130,7 +148,11 @@ ssize_t
 pwrite64(int fd, const void *buf, size_t n, off64_t off)
 {
 	REAL(pwrite64, pwrite64_fn);
-	count(fd, "pwrite64");
+	if (count(fd, "pwrite64")) {
+		if (torn && n > 1)
+			real_pwrite64(fd, buf, n / 2, off);
+		die();
+	}
 	return real_pwrite64(fd, buf, n, off);
 }
 
@@ -138,7 +160,8 @@ ssize_t
 writev(int fd, const struct iovec *iov, int cnt)
 {
 	REAL(writev, writev_fn);
-	count(fd, "writev");
+	if (count(fd, "writev"))
+		die();
 	return real_writev(fd, iov, cnt);
 }
 
@@ -146,7 +169,8 @@ ssize_t
 pwritev(int fd, const struct iovec *iov, int cnt, off_t off)
 {
 	REAL(pwritev, pwritev_fn);
-	count(fd, "pwritev");
+	if (count(fd, "pwritev"))
+		die();
 	return real_pwritev(fd, iov, cnt, off);
 }
 
@@ -154,7 +178,8 @@ int
 fsync(int fd)
 {
 	REAL(fsync, fsync_fn);
-	count(fd, "fsync");
+	if (count(fd, "fsync"))
+		die();
 	return real_fsync(fd);
 }
 
@@ -162,7 +187,8 @@ int
 fdatasync(int fd)
 {
 	REAL(fdatasync, fdatasync_fn);
-	count(fd, "fdatasync");
+	if (count(fd, "fdatasync"))
+		die();
 	return real_fdatasync(fd);
 }
 
@@ -170,7 +196,8 @@ int
 ftruncate(int fd, off_t len)
 {
 	REAL(ftruncate, ftruncate_fn);
-	count(fd, "ftruncate");
+	if (count(fd, "ftruncate"))
+		die();
 	return real_ftruncate(fd, len);
 }
 
@@ -178,6 +205,7 @@ int
 ftruncate64(int fd, off64_t len)
 {
 	REAL(ftruncate64, ftruncate64_fn);
-	count(fd, "ftruncate64");
+	if (count(fd, "ftruncate64"))
+		die();
 	return real_ftruncate64(fd, len);
 }

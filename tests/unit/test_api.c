@@ -1262,6 +1262,27 @@ reader_reads_ranges_across_chunk_boundaries(void)
 		check_ranges(r, "note.txt", (const unsigned char *)NOTE, 33);
 		/* interleaved items share the reader's buffers */
 		check_ranges(r, "rand.bin", rand_data, rand_len);
+		/* the chunk cache is keyed by item: the same chunk number
+		 * of two items, read alternately, gives each item's bytes */
+		{
+			const dexf_item *a = NULL, *b = NULL;
+			unsigned char x[100];
+			size_t n;
+			int ok = 1;
+
+			UA_INT(dexf_reader_find(&a, r, "rand.bin"), 0);
+			UA_INT(dexf_reader_find(&b, r, "logs/text.log"), 0);
+			for (uint64_t off = 0; a && b && off + 100 <= text_len &&
+			    off + 100 <= rand_len; off += 1500) {
+				if (dexf_reader_read(r, a, off, x, 100, &n) != 0 ||
+				    n != 100 || memcmp(x, rand_data + off, 100))
+					ok = 0;
+				if (dexf_reader_read(r, b, off, x, 100, &n) != 0 ||
+				    n != 100 || memcmp(x, text_data + off, 100))
+					ok = 0;
+			}
+			UA(ok);
+		}
 		dexf_reader_free(r);
 	}
 }

@@ -115,7 +115,9 @@ write_sample(const char *path, unsigned variant)
 	if (rc == 0)
 		rc = add_entry(&z, "data/text.txt", 8, text, text_len, t, 0);
 	if (rc == 0 && (variant & V_GAP)) {
-		rc = dexf_write_full(fd, "GAPGAP!", 7);
+		rc = dexf_zipw_flush(&z);
+		if (rc == 0)
+			rc = dexf_write_full(fd, "GAPGAP!", 7);
 		z.pos += 7;
 	}
 	if (rc == 0)
@@ -366,7 +368,9 @@ writer_reports_io_errors(void)
 	}
 	memset(&err, 0, sizeof(err));
 	dexf_zipw_init(&z, fd, "full.zip", &err);
-	UA_INT(dexf_zipw_mimetype(&z, MEDIA, 0), DEXF_EIO);
+	/* small writes are buffered: the error comes with the flush */
+	UA_INT(dexf_zipw_mimetype(&z, MEDIA, 0), 0);
+	UA_INT(dexf_zipw_flush(&z), DEXF_EIO);
 	UA_HAS(err.msg, "full.zip");
 	dexf_zipw_free(&z);
 	close(fd);
