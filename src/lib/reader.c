@@ -52,6 +52,7 @@ dexf_reader_free(dexf_reader *r)
 	dexf_pool_free(r->pool);
 	dexf_codec_free(r->codec);
 	free(r->cbuf);
+	free(r->ixbuf);
 	for (size_t i = 0; i < DEXF_READ_CACHE_MAX; i++)
 		free(r->cache[i].buf);
 	free(r->path);
@@ -413,6 +414,32 @@ dexf_reader_data_fault(const dexf_reader *r)
 	return r->data_fault;
 }
 
+/*
+ * Read from a chunk index entry.  A small index (every one-chunk item's
+ * is 112 bytes) is read whole once and served from memory: checking an
+ * item reads its header, its digest and its entries.
+ */
+static int
+ix_pread(dexf_reader *r, const dexf_zipr_entry *x, uint64_t off, void *buf,
+    size_t len)
+{
+	int rc;
+
+	if (x->csize > DEXF_IX_CACHE || off > x->csize || len > x->csize - off)
+		return dexf_zipr_pread(&r->z, x, off, buf, len);
+	if (r->ix_entry != x) {
+		if (r->ixbuf == NULL && (r->ixbuf = malloc(DEXF_IX_CACHE)) == NULL)
+			return dexf_seterr(&r->err, DEXF_ENOMEM, "out of memory");
+		r->ix_entry = NULL;
+		if ((rc = dexf_zipr_pread(&r->z, x, 0, r->ixbuf,
+		    (size_t)x->csize)) != 0)
+			return rc;
+		r->ix_entry = x;
+	}
+	memcpy(buf, r->ixbuf + off, len);
+	return 0;
+}
+
 int
 dexf_reader_item_entries(dexf_reader *r, const struct dexf_item *it,
     const dexf_zipr_entry **data, const dexf_zipr_entry **index,
@@ -442,7 +469,7 @@ dexf_reader_item_entries(dexf_reader *r, const struct dexf_item *it,
 		return dexf_seterr(&r->err, DEXF_EINTEGRITY,
 		    "%s: chunk index must be stored and at least 64 bytes",
 		    it->index_entry);
-	if ((rc = dexf_zipr_pread(&r->z, x, 0, hdr, sizeof(hdr))) != 0)
+	if ((rc = ix_pread(r, x, 0, hdr, sizeof(hdr))) != 0)
 		return rc;
 	if ((rc = dexf_idx_header_decode(h, hdr, x->csize, it->index_entry,
 	    &r->err)) != 0)
@@ -489,7 +516,7 @@ dexf_reader_check_index(dexf_reader *r, const struct dexf_item *it,
 		size_t n = x->csize - off < sizeof(buf) ?
 		    (size_t)(x->csize - off) : sizeof(buf);
 
-		if ((rc = dexf_zipr_pread(&r->z, x, off, buf, n)) != 0)
+		if ((rc = ix_pread(r, x, off, buf, n)) != 0)
 			goto out;
 		dexf_mdset_update(&s, buf, n);
 		off += n;
@@ -518,7 +545,7 @@ index_entry(dexf_reader *r, const struct dexf_item *it,
 	unsigned char rec[DEXF_IDX_ENTRY];
 	int rc;
 
-	if ((rc = dexf_zipr_pread(&r->z, x, DEXF_IDX_HEADER +
+	if ((rc = ix_pread(r, x, DEXF_IDX_HEADER +
 	    i * DEXF_IDX_ENTRY, rec, sizeof(rec))) != 0)
 		return rc;
 	dexf_idx_entry_decode(ie, rec);

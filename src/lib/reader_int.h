@@ -15,6 +15,7 @@
 
 #define DEXF_READ_CACHE_MAX 8
 #define DEXF_READ_CACHE_BYTES (4u << 20)
+#define DEXF_IX_CACHE (64u << 10)
 
 struct dexf_reader {
 	dexf_err err;
@@ -51,6 +52,9 @@ struct dexf_reader {
 	} cache[DEXF_READ_CACHE_MAX];
 	size_t ncache;
 	uint64_t cache_tick;
+	/* the last small chunk index read, whole (DEXF_IX_CACHE bytes) */
+	const dexf_zipr_entry *ix_entry;
+	unsigned char *ixbuf;
 };
 
 /* Stage 1: file and ZIP structure, mimetype. */

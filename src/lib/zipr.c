@@ -229,18 +229,22 @@ parse_cd(dexf_zipr *z, const unsigned char *cd, uint64_t cd_size, uint64_t n)
 static int
 check_local(dexf_zipr *z, dexf_zipr_entry *e)
 {
-	unsigned char h[30], *x = NULL;
+	/* one read gets the fixed part, the name and the usual extra */
+	unsigned char h[30 + 482], *x = NULL;
 	uint16_t nlen, xlen;
 	uint32_t c32, u32;
 	uint64_t u = 0, c = 0, o = 0, end;
-	char *name = NULL;
+	char *name = NULL, *heap = NULL;
+	size_t got;
 	int rc = 0, seen;
 
 	if (e->offset > z->cd_start || z->cd_start - e->offset < 30)
 		return dexf_seterr(z->err, DEXF_EFORMAT,
 		    "%s: entry '%s': local header offset %llu out of range",
 		    z->what, e->name, (unsigned long long)e->offset);
-	if ((rc = rd(z, h, 30, e->offset, "local header")) != 0)
+	got = z->cd_start - e->offset < sizeof(h) ?
+	    (size_t)(z->cd_start - e->offset) : sizeof(h);
+	if ((rc = rd(z, h, got, e->offset, "local header")) != 0)
 		return rc;
 	nlen = get_le16(h + 26);
 	xlen = get_le16(h + 28);
@@ -257,12 +261,16 @@ check_local(dexf_zipr *z, dexf_zipr_entry *e)
 		return dexf_seterr(z->err, DEXF_EFORMAT,
 		    "%s: entry '%s': local header runs into the central "
 		    "directory", z->what, e->name);
-	name = malloc((size_t)nlen + xlen + 1);
-	if (name == NULL)
-		return dexf_seterr(z->err, DEXF_ENOMEM, "out of memory");
-	if ((rc = rd(z, name, (size_t)nlen + xlen, e->offset + 30,
-	    "local header")) != 0)
-		goto out;
+	if (30 + (size_t)nlen + xlen <= got) {
+		name = (char *)h + 30;
+	} else {
+		if ((name = heap = malloc((size_t)nlen + xlen + 1)) == NULL)
+			return dexf_seterr(z->err, DEXF_ENOMEM,
+			    "out of memory");
+		if ((rc = rd(z, name, (size_t)nlen + xlen, e->offset + 30,
+		    "local header")) != 0)
+			goto out;
+	}
 	if (memcmp(name, e->name, nlen) != 0) {
 		rc = dexf_seterr(z->err, DEXF_EFORMAT,
 		    "%s: entry '%s': local header names a different file",
@@ -288,7 +296,7 @@ check_local(dexf_zipr *z, dexf_zipr_entry *e)
 		    (unsigned long long)e->csize,
 		    (unsigned long long)e->data_off);
 out:
-	free(name);
+	free(heap);
 	return rc;
 }
 
