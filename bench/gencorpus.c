@@ -5,6 +5,8 @@
  *
  *   cc -O2 -o gencorpus gencorpus.c
  *   gencorpus [-s SEED] image PATH SIZE_MIB   # one raw "disk image"
+ *   gencorpus [-s SEED] slice PATH SIZE_MIB OFFSET LENGTH
+ *                                             # bytes OFFSET.. of that image
  *   gencorpus [-s SEED] tree  DIR  COUNT      # COUNT small files, nested dirs
  *
  * Output is a pure function of (SEED, arguments): every 4 MiB extent of the
@@ -381,6 +383,43 @@ static int cmd_image(uint64_t seed, const char *path, uint64_t size_mib)
     return 0;
 }
 
+/* Bytes [off, off + len) of the image cmd_image() writes: extents do not
+ * depend on the image size, so any slice of a huge image can be produced
+ * without generating what comes before it (used to check reads from a
+ * container packed from a generated stream). */
+static int cmd_slice(uint64_t seed, const char *path, uint64_t size_mib, uint64_t off, uint64_t len)
+{
+    uint64_t total = size_mib * MIB;
+    if (off > total || len > total - off) {
+        fprintf(stderr, "gencorpus: slice %" PRIu64 "+%" PRIu64 " is outside the %" PRIu64 "-byte image\n",
+                off, len, total);
+        return 2;
+    }
+    unsigned char *buf = malloc(EXTENT);
+    if (!buf) {
+        fprintf(stderr, "gencorpus: out of memory\n");
+        return 1;
+    }
+    int fd = strcmp(path, "-") == 0 ? STDOUT_FILENO : open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0)
+        die("open", path);
+    while (len > 0) {
+        uint64_t i = off / EXTENT, start = i * EXTENT;
+        size_t n = (total - start) < EXTENT ? (size_t)(total - start) : EXTENT;
+        fill_kind(extent_kind(seed, i), mix(seed, 2, i), buf, n);
+        size_t from = (size_t)(off - start), take = n - from;
+        if (take > len)
+            take = (size_t)len;
+        write_all(fd, buf + from, take, path);
+        off += take;
+        len -= take;
+    }
+    if (fd != STDOUT_FILENO && close(fd) != 0)
+        die("close", path);
+    free(buf);
+    return 0;
+}
+
 /* ---------- tree ---------- */
 
 static void mkdir_p_component(char *path)
@@ -491,6 +530,7 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: gencorpus [-s SEED] image PATH SIZE_MIB\n"
+            "       gencorpus [-s SEED] slice PATH SIZE_MIB OFFSET LENGTH\n"
             "       gencorpus [-s SEED] tree DIR COUNT\n"
             "Writes a reproducible benchmark corpus (same SEED + args => same bytes).\n");
     exit(2);
@@ -504,6 +544,14 @@ int main(int argc, char **argv)
         if (parse_u64(argv[i + 1], &seed) != 0)
             usage();
         i += 2;
+    }
+    if (argc - i == 5 && strcmp(argv[i], "slice") == 0) {
+        uint64_t mib, off, len;
+        if (parse_u64(argv[i + 2], &mib) != 0 || mib == 0 || mib > (UINT64_C(1) << 24) ||
+            parse_u64(argv[i + 3], &off) != 0 || parse_u64(argv[i + 4], &len) != 0)
+            usage();
+        init_words();
+        return cmd_slice(seed, argv[i + 1], mib, off, len);
     }
     if (argc - i != 3)
         usage();
