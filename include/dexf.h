@@ -12,5 +12,6 @@
 #include "dexf/reader.h"
 #include "dexf/verify.h"
 #include "dexf/chain.h"
+#include "dexf/proof.h"
 
 #endif

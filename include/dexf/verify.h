@@ -72,6 +72,43 @@ DEXF_EXTERN int dexf_verify(dexf_report **out, const char *path,
 DEXF_EXTERN void dexf_report_free(dexf_report *rep);
 
 /*
+ * Verify one file item only: the container-level checks of a quick
+ * verification (ZIP structure, seal record, signature and trust, manifest
+ * and its binding, every chunk index, the record chain, entry accounting;
+ * no evidence data), then every chunk of item `item` (stored path or id)
+ * with its linear digests, Merkle root and CRC-32, as dexf_verify() does.
+ * The other items' data is not read.  The report's scope
+ * (dexf_report_scope()) says so, and so does its summary.
+ *
+ * Returns 0 with a report, whatever its verdict.  When the manifest was
+ * read but has no item `item` (DEXF_ENOTFOUND), or it is not a file item
+ * (DEXF_EINVAL), *out is still set and its summary says why; these are
+ * usage errors, not verdicts.  Other negative codes as dexf_verify().
+ * opts->flags must not include DEXF_VERIFY_QUICK.
+ */
+DEXF_EXTERN int dexf_verify_item(dexf_report **out, const char *path,
+	const char *item, const dexf_verify_opts *opts);
+
+/*
+ * Verify bytes [offset, offset + length) of file item `item` only: the
+ * container-level checks of dexf_verify_item(), then only the chunks that
+ * cover the range.  Each is decoded, its leaf hash recomputed from the
+ * data and compared with its chunk index entry, and then checked against
+ * the Merkle root of the sealed manifest through its RFC 9162 inclusion
+ * path, whose sibling hashes are computed from the chunk index (which is
+ * read in full, but never trusted: a wrong sibling makes the root
+ * mismatch).  Evidence data outside those chunks is not read, so damage
+ * there is not found.  `length` DEXF_TO_END means up to the end of the
+ * item.  Errors as dexf_verify_item(), and DEXF_EINVAL (report set) for an
+ * empty range or one that does not lie inside the item.
+ */
+#define DEXF_TO_END UINT64_MAX  /* a length: to the end of the item */
+
+DEXF_EXTERN int dexf_verify_range(dexf_report **out, const char *path,
+	const char *item, uint64_t offset, uint64_t length,
+	const dexf_verify_opts *opts);
+
+/*
  * Check before verifying that a trust anchor can be used: `pinned` 0 for a
  * --trust CA file or hashed directory, 1 for a --signer certificate.
  * 0 when usable; DEXF_ENOTFOUND or DEXF_EINVAL with the reason in `msg`.
@@ -90,7 +127,9 @@ DEXF_EXTERN const char *dexf_report_summary(const dexf_report *rep);
  * "size-mismatch", "crc-mismatch", "missing-entry", "extra-entry",
  * "manifest-mismatch", "manifest-invalid", "record-invalid",
  * "signature-invalid", "unsigned", "untrusted", "structure",
- * "unsupported", "io". */
+ * "unsupported", "io", "record-missing", "link-broken",
+ * "timestamp-invalid", "attachment-mismatch", "head-missing", and for
+ * proof files "proof-invalid". */
 typedef struct dexf_problem {
 	const char *kind;
 	const char *entry;   /* ZIP entry name, or NULL */
@@ -112,7 +151,9 @@ typedef enum {
 	DEXF_ITEM_OK = 0,
 	DEXF_ITEM_MISMATCH,
 	DEXF_ITEM_MISSING,
-	DEXF_ITEM_NOT_CHECKED       /* quick mode, or manifest untrusted */
+	DEXF_ITEM_NOT_CHECKED,      /* quick mode, or manifest untrusted */
+	DEXF_ITEM_PARTIAL           /* the chunks of a byte range passed; the
+	                               rest of the item was not read */
 } dexf_item_status;
 
 typedef struct dexf_item_result {
@@ -181,6 +222,35 @@ typedef struct dexf_coverage {
 } dexf_coverage;
 
 DEXF_EXTERN const dexf_coverage *dexf_report_coverage(const dexf_report *rep);
+
+/* What a report is about.  Only DEXF_SCOPE_CONTAINER reads every byte of
+ * evidence; the others must never be presented as a full verification. */
+typedef enum {
+	DEXF_SCOPE_CONTAINER = 0, /* dexf_verify(): every item, every chunk */
+	DEXF_SCOPE_QUICK,         /* DEXF_VERIFY_QUICK: no evidence data */
+	DEXF_SCOPE_ITEM,          /* dexf_verify_item(): one item's chunks */
+	DEXF_SCOPE_RANGE,         /* dexf_verify_range(): the chunks covering
+	                             one byte range of one item */
+	DEXF_SCOPE_PROOF          /* dexf_verify_proof(): a proof file, with
+	                             no container */
+} dexf_scope_kind;
+
+typedef struct dexf_scope {
+	dexf_scope_kind kind;
+	const char *item;         /* stored path (ITEM, RANGE, PROOF); NULL
+	                             otherwise or when it was not found */
+	uint64_t offset, length;  /* the plaintext bytes in scope (ITEM: the
+	                             whole item; 0, 0 for CONTAINER, QUICK) */
+	int64_t chunk_first;      /* the chunks covering them, -1 if none */
+	int64_t chunk_last;
+	const char *description;  /* one sentence: what was checked and what
+	                             was not */
+} dexf_scope;
+
+/* "container", "quick", "item", "range", "proof".  Static storage. */
+DEXF_EXTERN const char *dexf_scope_name(dexf_scope_kind k);
+/* Borrowed; valid until the report is freed. */
+DEXF_EXTERN const dexf_scope *dexf_report_scope(const dexf_report *rep);
 /* Container metadata as read (borrowed, may be NULL). */
 DEXF_EXTERN const char *dexf_report_get(const dexf_report *rep,
 	const char *key);

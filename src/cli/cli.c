@@ -183,3 +183,74 @@ cli_check_anchors(const char *verb, const char *const *trust, size_t ntrust,
 		}
 	return 0;
 }
+
+int
+cli_parse_range(const char *s, uint64_t *off, uint64_t *len)
+{
+	const char *colon = s ? strchr(s, ':') : NULL;
+	char head[64];
+
+	if (colon == NULL || (size_t)(colon - s) >= sizeof(head))
+		return -1;
+	memcpy(head, s, (size_t)(colon - s));
+	head[colon - s] = '\0';
+	if (cli_parse_size(head, off) != 0)
+		return -1;
+	if (colon[1] == '\0') {
+		*len = DEXF_TO_END;
+		return 0;
+	}
+	/* a length of 2^64 - 1 would mean "to the end": refuse it spelled */
+	return cli_parse_size(colon + 1, len) != 0 || *len == DEXF_TO_END ?
+	    -1 : 0;
+}
+
+int
+cli_anchors_init(cli_anchors *a, int argc)
+{
+	memset(a, 0, sizeof(*a));
+	a->trust = calloc((size_t)argc, sizeof(*a->trust));
+	a->signers = calloc((size_t)argc, sizeof(*a->signers));
+	a->tsa = calloc((size_t)argc, sizeof(*a->tsa));
+	return a->trust && a->signers && a->tsa ? 0 : -1;
+}
+
+void
+cli_anchors_free(cli_anchors *a)
+{
+	free(a->trust);
+	free(a->signers);
+	free(a->tsa);
+	memset(a, 0, sizeof(*a));
+}
+
+int
+cli_anchors_check(const char *verb, const cli_anchors *a)
+{
+	char msg[512];
+
+	if (cli_check_anchors(verb, a->trust, a->ntrust, a->signers,
+	    a->nsigners) != 0)
+		return -1;
+	for (size_t k = 0; k < a->ntsa; k++)
+		if (dexf_anchor_check(a->tsa[k], 0, msg, sizeof(msg)) != 0) {
+			cli_err(verb, "--tsa-trust %s", msg);
+			return -1;
+		}
+	return 0;
+}
+
+void
+cli_anchors_opts(const cli_anchors *a, dexf_verify_opts *vo,
+    cli_progress *prog)
+{
+	memset(vo, 0, sizeof(*vo));
+	vo->trust = a->trust;
+	vo->ntrust = a->ntrust;
+	vo->signers = a->signers;
+	vo->nsigners = a->nsigners;
+	vo->tsa_trust = a->tsa;
+	vo->ntsa_trust = a->ntsa;
+	vo->progress = cli_progress_cb;
+	vo->payload = prog;
+}

@@ -37,6 +37,8 @@ int cmd_trace(int argc, char **argv);
 int cmd_trace_show(int argc, char **argv);
 int cmd_trace_add(int argc, char **argv);
 int cmd_log(int argc, char **argv);
+int cmd_prove(int argc, char **argv);
+int cmd_verify_proof(int argc, char **argv);
 
 /* Options shared by the verbs that append a signed record. */
 enum {
@@ -102,8 +104,29 @@ int cli_exit_for_verdict(dexf_verdict v, int integrity_only);
 int cli_check_anchors(const char *verb, const char *const *trust,
 	size_t ntrust, const char *const *signers, size_t nsigners);
 
+/* The anchors verify and verify-proof take: --trust, --signer,
+ * --tsa-trust, each repeatable. */
+typedef struct cli_anchors {
+	const char **trust, **signers, **tsa;
+	size_t ntrust, nsigners, ntsa;
+} cli_anchors;
+
+/* Room for argc of each; -1 when out of memory. */
+int cli_anchors_init(cli_anchors *a, int argc);
+void cli_anchors_free(cli_anchors *a);
+/* Check every file before use, as cli_check_anchors() (and --tsa-trust);
+ * prints and returns -1 on the first unusable one. */
+int cli_anchors_check(const char *verb, const cli_anchors *a);
+struct cli_progress;
+/* Options for dexf_verify*(): the anchors, and progress through prog. */
+void cli_anchors_opts(const cli_anchors *a, dexf_verify_opts *vo,
+	struct cli_progress *prog);
+
 /* Parse "1M", "64k", "4096" (binary suffixes); -1 on error. */
 int cli_parse_size(const char *s, uint64_t *out);
+/* "OFF:LEN" or "OFF:" (to the end: *len = DEXF_TO_END), each a size as
+ * above; -1 on error. */
+int cli_parse_range(const char *s, uint64_t *off, uint64_t *len);
 int cli_parse_u64(const char *s, uint64_t *out);
 /* Read a passphrase from the first line of a file; malloc'd. */
 char *cli_read_passphrase_file(const char *path);
@@ -148,6 +171,18 @@ int cli_log_verify(const char *verb, const char *path,
 	const char *const *trust, size_t ntrust, const char *const *signers,
 	size_t nsigners, const char *const *tsa, size_t ntsa,
 	dexf_report **rep);
+
+/* The verify report as text (cmd_verify.c), on f; verify-proof too. */
+void cli_verify_human(FILE *f, const char *path, const dexf_report *rep,
+	int quiet);
+/* The verify JSON (doc/verify-report.schema.json) on stdout: the object
+ * and its "containers" array, one report object in it, and the end with
+ * the command's exit code. */
+void cli_json_begin(struct json *j);
+void cli_json_end(struct json *j, int exit_code);
+void cli_json_report(struct json *j, const char *path,
+	const dexf_report *rep, int exit_code, const char *const *trust,
+	size_t ntrust, const char *const *signers, size_t nsigners);
 
 /* Human-readable size ("1.5 GiB"). */
 const char *cli_human(uint64_t n, char *buf, size_t len);

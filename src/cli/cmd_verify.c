@@ -15,7 +15,8 @@ static void
 help(FILE *f)
 {
 	fprintf(f,
-"usage: dexf verify [options] CASE.dexf...\n\n"
+"usage: dexf verify [options] CASE.dexf...\n"
+"       dexf verify [options] --item ITEM [--range OFF:LEN] CASE.dexf\n\n"
 "Recompute every digest from the bytes, check the seal record and its\n"
 "signature, and account for every entry.  Trust in the signer comes only\n"
 "from the anchors given here, never from the container.\n\n"
@@ -32,6 +33,12 @@ help(FILE *f)
 "                           signer (the report still says who signed)\n"
 "      --quick              check structure, manifest, chunk indexes and\n"
 "                           signature without reading evidence data\n"
+"      --item ITEM          check evidence data of item ITEM (path or id)\n"
+"                           only: every chunk of it, or with --range only\n"
+"      --range OFF:LEN      the chunks covering bytes OFF..OFF+LEN-1 (OFF:\n"
+"                           runs to the end; K, M, G suffixes), each checked\n"
+"                           against the sealed Merkle root through its\n"
+"                           inclusion path.  Damage outside is not found.\n"
 "  -j, --threads N          worker threads (default 0: every online CPU)\n"
 "      --json               machine-readable report on stdout\n"
 "  -q, --quiet              only the verdict line\n"
@@ -39,13 +46,16 @@ help(FILE *f)
 "Every record after the seal (custody events, annotations, trace-back)\n"
 "is checked too: its link to the one before, its signature and signer\n"
 "trust, its time-stamp and its attachments.  The head printed at the end\n"
-"is the receipt to keep for --head.\n\n"
+"is the receipt to keep for --head.  With --item, everything but the\n"
+"other items' evidence data is checked as with --quick, and the verdict\n"
+"says it covers that item or range only.\n\n"
 "Exit: 0 intact and trusted; 1 tampered, damaged, broken seal, record\n"
 "chain or signature; 2 usage; 3 intact but a signer not established; 4\n"
-"not a readable dexf container.  With several containers, the worst.\n");
+"not a readable dexf container.  With several containers, the worst.\n"
+"A missing item or a range outside it is a usage error (2).\n");
 }
 
-enum { O_QUICK = 256, O_JSON, O_TSA_TRUST, O_HEAD };
+enum { O_QUICK = 256, O_JSON, O_TSA_TRUST, O_HEAD, O_ITEM, O_RANGE };
 
 static const struct option opts[] = {
 	{ "trust", required_argument, NULL, 't' },
@@ -55,6 +65,8 @@ static const struct option opts[] = {
 	{ "json", no_argument, NULL, O_JSON },
 	{ "tsa-trust", required_argument, NULL, O_TSA_TRUST },
 	{ "head", required_argument, NULL, O_HEAD },
+	{ "item", required_argument, NULL, O_ITEM },
+	{ "range", required_argument, NULL, O_RANGE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "threads", required_argument, NULL, 'j' },
@@ -68,6 +80,7 @@ item_status(dexf_item_status s)
 	case DEXF_ITEM_OK: return "ok";
 	case DEXF_ITEM_MISMATCH: return "mismatch";
 	case DEXF_ITEM_MISSING: return "missing";
+	case DEXF_ITEM_PARTIAL: return "partial";
 	default: return "not-checked";
 	}
 }
@@ -87,10 +100,43 @@ headline(dexf_verdict v)
 	return "?";
 }
 
-void cli_json_report(json *j, const char *path, const dexf_report *rep,
-	int exit_code, const char *const *trust, size_t ntrust,
-	const char *const *signers, size_t nsigners);
 static void json_records(json *j, const dexf_report *rep);
+
+/* A narrower scope is said next to the verdict, so a partial check never
+ * reads like a verification of the whole container. */
+static const char *
+scope_tag(const dexf_scope *sc)
+{
+	switch (sc->kind) {
+	case DEXF_SCOPE_ITEM: return " (ONE ITEM ONLY)";
+	case DEXF_SCOPE_RANGE: return " (ONE RANGE ONLY)";
+	case DEXF_SCOPE_PROOF: return " (PROOF OF ONE RANGE)";
+	default: return "";
+	}
+}
+
+static void
+json_scope(json *j, const dexf_scope *sc)
+{
+	int located = sc->item != NULL;
+	int ranged = located && sc->kind != DEXF_SCOPE_CONTAINER &&
+	    sc->kind != DEXF_SCOPE_QUICK;
+
+	json_key(j, "scope");
+	json_obj(j);
+	json_kstr(j, "kind", dexf_scope_name(sc->kind));
+	json_kstr(j, "item", sc->item);
+	json_key(j, "offset");
+	ranged ? json_u64(j, sc->offset) : json_str(j, NULL);
+	json_key(j, "length");
+	ranged ? json_u64(j, sc->length) : json_str(j, NULL);
+	json_key(j, "chunk_first");
+	sc->chunk_first >= 0 ? json_i64(j, sc->chunk_first) : json_str(j, NULL);
+	json_key(j, "chunk_last");
+	sc->chunk_last >= 0 ? json_i64(j, sc->chunk_last) : json_str(j, NULL);
+	json_kstr(j, "description", sc->description);
+	json_end_obj(j);
+}
 
 void
 cli_json_report(json *j, const char *path, const dexf_report *rep,
@@ -194,8 +240,28 @@ cli_json_report(json *j, const char *path, const dexf_report *rep,
 	json_ku64(j, "digests_not_checked", c->digests_not_checked);
 	json_kbool(j, "manifest_bound", c->manifest_bound);
 	json_end_obj(j);
+	json_scope(j, dexf_report_scope(rep));
 	json_records(j, rep);
 	json_end_obj(j);
+}
+
+void
+cli_json_begin(json *j)
+{
+	json_init(j, stdout);
+	json_obj(j);
+	json_ku64(j, "dexf_verify_report", 1);
+	json_key(j, "containers");
+	json_arr(j);
+}
+
+void
+cli_json_end(json *j, int exit_code)
+{
+	json_end_arr(j);
+	json_ku64(j, "exit_code", (uint64_t)exit_code);
+	json_end_obj(j);
+	json_done(j);
 }
 
 static const char *
@@ -231,14 +297,14 @@ json_records(json *j, const dexf_report *rep)
 }
 
 static void
-human_records(const dexf_report *rep)
+human_records(FILE *f, const dexf_report *rep)
 {
 	uint64_t toff, tlen;
 
 	for (size_t i = 1; i < dexf_report_record_count(rep); i++) {
 		const dexf_record_info *r = dexf_report_record(rep, i);
 
-		printf("  record %06u %-10s %s %s%s%s, signer %s: %s%s%s%s\n",
+		fprintf(f, "  record %06u %-10s %s %s%s%s, signer %s: %s%s%s%s\n",
 		    r->sequence, r->kind_name ? r->kind_name : "?",
 		    r->time ? r->time : "?",
 		    r->author.name ? r->author.name : "?",
@@ -250,79 +316,86 @@ human_records(const dexf_report *rep)
 		    r->valid ? "" : " [NOT VALID]");
 	}
 	if (dexf_report_head(rep) != NULL)
-		printf("  head        %06u %s\n", dexf_report_head_sequence(rep),
+		fprintf(f, "  head        %06u %s\n", dexf_report_head_sequence(rep),
 		    dexf_report_head(rep));
 	if (dexf_report_trailing(rep, &toff, &tlen))
-		printf("  note        %llu bytes of an interrupted append after "
+		fprintf(f, "  note        %llu bytes of an interrupted append after "
 		    "offset %llu are not part of the container (the next "
 		    "append removes them)\n", (unsigned long long)tlen,
 		    (unsigned long long)toff);
 }
 
-static void
-human(const char *path, const dexf_report *rep, int quiet)
+void
+cli_verify_human(FILE *f, const char *path, const dexf_report *rep,
+    int quiet)
 {
 	const dexf_seal_info *s = dexf_report_seal(rep);
 	const dexf_coverage *c = dexf_report_coverage(rep);
+	const dexf_scope *sc = dexf_report_scope(rep);
 	char hb[32];
 
-	printf("%s: %s\n", headline(dexf_report_verdict(rep)),
-	    dexf_report_summary(rep));
+	fprintf(f, "%s%s: %s\n", headline(dexf_report_verdict(rep)),
+	    scope_tag(sc), dexf_report_summary(rep));
 	if (quiet)
 		return;
+	if (sc->kind != DEXF_SCOPE_CONTAINER && sc->kind != DEXF_SCOPE_QUICK)
+		fprintf(f, "  scope       %s: %s\n", dexf_scope_name(sc->kind),
+		    sc->description);
 	if (s->present) {
-		printf("  sealed      %s%s%s\n", s->sealed_at ? s->sealed_at : "?",
+		fprintf(f, "  sealed      %s%s%s\n", s->sealed_at ? s->sealed_at : "?",
 		    s->sealed_by ? " by " : "", s->sealed_by ? s->sealed_by : "");
 		if (s->signed_) {
-			printf("  signature   %s (%s)\n", s->signature_valid ?
+			fprintf(f, "  signature   %s (%s)\n", s->signature_valid ?
 			    "valid" : "INVALID", s->algorithm ? s->algorithm :
 			    "?");
 			if (s->subject) {
-				printf("  signer      %s\n", s->subject);
-				printf("  issuer      %s\n", s->issuer);
-				printf("  fingerprint sha256:%s\n",
+				fprintf(f, "  signer      %s\n", s->subject);
+				fprintf(f, "  issuer      %s\n", s->issuer);
+				fprintf(f, "  fingerprint sha256:%s\n",
 				    s->fingerprint);
-				printf("  validity    %s to %s\n", s->not_before,
+				fprintf(f, "  validity    %s to %s\n", s->not_before,
 				    s->not_after);
 			}
 			if (s->signing_time)
-				printf("  signed at   %s (claimed by the "
+				fprintf(f, "  signed at   %s (claimed by the "
 				    "signer)\n", s->signing_time);
 		}
-		printf("  trust       %s: %s\n", dexf_trust_name(s->trust),
+		fprintf(f, "  trust       %s: %s\n", dexf_trust_name(s->trust),
 		    s->trust_detail ? s->trust_detail : "");
 	}
 	if (dexf_report_item_count(rep) > 0 && !c->manifest_bound)
-		printf("  note        items were checked against a manifest "
+		fprintf(f, "  note        items were checked against a manifest "
 		    "that no valid seal binds\n");
 	for (size_t i = 0; i < dexf_report_item_count(rep); i++) {
 		const dexf_item_result *it = dexf_report_item(rep, i);
 
 		if (it->path == NULL)
 			continue;
-		printf("  item %-11s %s (%s)\n", item_status(it->status),
+		fprintf(f, "  item %-11s %s (%s)\n", item_status(it->status),
 		    it->path, cli_human(it->size, hb, sizeof(hb)));
 	}
 	for (size_t i = 0; i < dexf_report_problem_count(rep); i++) {
 		const dexf_problem *p = dexf_report_problem(rep, i);
 
-		printf("  problem [%s] %s\n", p->kind, p->message);
+		fprintf(f, "  problem [%s] %s\n", p->kind, p->message);
 	}
-	human_records(rep);
-	printf("  coverage    %llu/%llu entries accounted, %llu/%llu items, "
+	human_records(f, rep);
+	fprintf(f, "  coverage    %llu/%llu entries accounted, %llu/%llu items, "
 	    "%llu chunks, %s recomputed%s",
 	    (unsigned long long)c->entries_accounted,
 	    (unsigned long long)c->entries, (unsigned long long)c->items_checked,
 	    (unsigned long long)c->items, (unsigned long long)c->chunks_checked,
 	    cli_human(c->bytes_hashed, hb, sizeof(hb)),
-	    c->quick ? " (quick: evidence data not read)" : "");
+	    c->quick ? " (quick: evidence data not read)" :
+	    sc->kind == DEXF_SCOPE_ITEM || sc->kind == DEXF_SCOPE_RANGE ?
+	    " (other evidence data not read)" : "");
 	if (c->unreadable_bytes)
-		printf(", %s declared unreadable at acquisition",
+		fprintf(f, ", %s declared unreadable at acquisition",
 		    cli_human(c->unreadable_bytes, hb, sizeof(hb)));
 	if (c->digests_not_checked)
-		printf(", %llu digest(s) of unknown algorithms not checked",
+		fprintf(f, ", %llu digest(s) of unknown algorithms not checked",
 		    (unsigned long long)c->digests_not_checked);
-	printf("\n");
+	fprintf(f, "\n");
 }
 
 static int
@@ -337,17 +410,14 @@ worse(int a, int b)
 int
 cmd_verify(int argc, char **argv)
 {
-	const char **trust = NULL, **signers = NULL, **tsa = NULL;
-	const char *head = NULL;
-	size_t ntrust = 0, nsigners = 0, ntsa = 0;
+	const char *head = NULL, *item = NULL;
+	cli_anchors an;
+	uint64_t off = 0, len = 0;
 	int c, integrity_only = 0, quick = 0, as_json = 0, quiet = 0;
-	int ec = EXIT_USAGE, worst = 0, threads = 0;
+	int ec = EXIT_USAGE, worst = 0, threads = 0, ranged = 0, started = 0;
 	json j;
 
-	trust = calloc((size_t)argc, sizeof(*trust));
-	signers = calloc((size_t)argc, sizeof(*signers));
-	tsa = calloc((size_t)argc, sizeof(*tsa));
-	if (trust == NULL || signers == NULL || tsa == NULL)
+	if (cli_anchors_init(&an, argc) != 0)
 		goto out;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "t:s:iqhj:", opts, NULL)) != -1) {
@@ -363,13 +433,22 @@ cmd_verify(int argc, char **argv)
 			threads = (int)v;
 			break;
 		}
-		case 't': trust[ntrust++] = optarg; break;
-		case 's': signers[nsigners++] = optarg; break;
+		case 't': an.trust[an.ntrust++] = optarg; break;
+		case 's': an.signers[an.nsigners++] = optarg; break;
 		case 'i': integrity_only = 1; break;
 		case 'q': quiet = 1; break;
 		case O_QUICK: quick = 1; break;
 		case O_JSON: as_json = 1; break;
-		case O_TSA_TRUST: tsa[ntsa++] = optarg; break;
+		case O_TSA_TRUST: an.tsa[an.ntsa++] = optarg; break;
+		case O_ITEM: item = optarg; break;
+		case O_RANGE:
+			if (cli_parse_range(optarg, &off, &len) != 0) {
+				cli_err("verify", "--range '%s' is not OFF:LEN or "
+				    "OFF: (sizes with optional K, M, G)", optarg);
+				goto out;
+			}
+			ranged = 1;
+			break;
 		case O_HEAD: {
 			unsigned k;
 
@@ -392,49 +471,50 @@ cmd_verify(int argc, char **argv)
 		cli_err("verify", "no container given");
 		goto out;
 	}
-	if (cli_check_anchors("verify", trust, ntrust, signers, nsigners) != 0)
+	if (cli_anchors_check("verify", &an) != 0)
 		goto out;
-	for (size_t k = 0; k < ntsa; k++) {
-		char msg[512];
-
-		if (dexf_anchor_check(tsa[k], 0, msg, sizeof(msg)) != 0) {
-			cli_err("verify", "--tsa-trust %s", msg);
-			goto out;
-		}
-	}
 	if (as_json && quiet) {
 		cli_err("verify", "--json conflicts with --quiet");
 		goto out;
 	}
-	cli_catch_signals();
-	if (as_json) {
-		json_init(&j, stdout);
-		json_obj(&j);
-		json_ku64(&j, "dexf_verify_report", 1);
-		json_key(&j, "containers");
-		json_arr(&j);
+	if (ranged && item == NULL) {
+		cli_err("verify", "--range needs --item");
+		goto out;
 	}
+	if (item != NULL && quick) {
+		cli_err("verify", "--item conflicts with --quick (it checks the "
+		    "rest as --quick does)");
+		goto out;
+	}
+	if (item != NULL && optind + 1 != argc) {
+		cli_err("verify", "--item takes exactly one container");
+		goto out;
+	}
+	cli_catch_signals();
 	for (int i = optind; i < argc; i++) {
 		dexf_report *rep = NULL;
 		dexf_verify_opts vo;
 		cli_progress prog;
 		int rc, e;
 
-		memset(&vo, 0, sizeof(vo));
+		cli_anchors_opts(&an, &vo, &prog);
 		vo.flags = quick ? DEXF_VERIFY_QUICK : 0;
 		vo.threads = threads;
-		vo.trust = trust;
-		vo.ntrust = ntrust;
-		vo.signers = signers;
-		vo.nsigners = nsigners;
-		vo.tsa_trust = tsa;
-		vo.ntsa_trust = ntsa;
 		vo.head = head;
 		cli_progress_init(&prog, "verifying", quiet || as_json);
-		vo.progress = cli_progress_cb;
-		vo.payload = &prog;
-		rc = dexf_verify(&rep, argv[i], &vo);
+		if (item == NULL)
+			rc = dexf_verify(&rep, argv[i], &vo);
+		else if (ranged)
+			rc = dexf_verify_range(&rep, argv[i], item, off, len, &vo);
+		else
+			rc = dexf_verify_item(&rep, argv[i], item, &vo);
 		cli_progress_end(&prog);
+		if (rep != NULL && rc != 0) {
+			/* no such item, or a range outside it: no verdict */
+			cli_err("verify", "%s", dexf_report_summary(rep));
+			dexf_report_free(rep);
+			goto out;
+		}
 		if (rc != 0) {
 			cli_err("verify", "%s: %s", argv[i], rc ==
 			    DEXF_ECANCELED ? "interrupted" : dexf_strerror(rc));
@@ -444,23 +524,22 @@ cmd_verify(int argc, char **argv)
 		e = cli_exit_for_verdict(dexf_report_verdict(rep),
 		    integrity_only);
 		worst = worse(worst, e);
+		if (as_json && !started) {
+			/* opened only now: a usage error above prints none */
+			started = 1;
+			cli_json_begin(&j);
+		}
 		if (as_json)
-			cli_json_report(&j, argv[i], rep, e, trust, ntrust,
-			    signers, nsigners);
+			cli_json_report(&j, argv[i], rep, e, an.trust,
+			    an.ntrust, an.signers, an.nsigners);
 		else
-			human(argv[i], rep, quiet);
+			cli_verify_human(stdout, argv[i], rep, quiet);
 		dexf_report_free(rep);
 	}
-	if (as_json) {
-		json_end_arr(&j);
-		json_ku64(&j, "exit_code", (uint64_t)worst);
-		json_end_obj(&j);
-		json_done(&j);
-	}
+	if (as_json)
+		cli_json_end(&j, worst);
 	ec = worst;
 out:
-	free(trust);
-	free(signers);
-	free(tsa);
+	cli_anchors_free(&an);
 	return ec;
 }

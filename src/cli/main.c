@@ -14,6 +14,8 @@ static const cli_cmd commands[] = {
 	{ "unpack", cmd_unpack, "extract evidence, verifying every item" },
 	{ "info", cmd_info, "show case, items, digests and seal" },
 	{ "cat", cmd_cat, "write an item, or a byte range of it, to stdout" },
+	{ "prove", cmd_prove, "export a byte range with its inclusion proof, checkable without the container" },
+	{ "verify-proof", cmd_verify_proof, "check a proof file against its signed seal; extract the proven bytes" },
 	{ "annotate", cmd_annotate, "append a signed custody event or finding" },
 	{ "trace", cmd_trace, "append a trace-back hop (add) or show the path (show)" },
 	{ "log", cmd_log, "show the custody history: every record, signer and trust" },
@@ -26,7 +28,8 @@ usage(FILE *f)
 	    "Digital evidence containers: pack, verify, unpack.\n\n"
 	    "Commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-12s %s\n", commands[i].name,
+		    commands[i].summary);
 	fprintf(f, "\n'dexf COMMAND --help' describes a command.\n\n"
 	    "Exit codes (every command):\n"
 	    "  0  verified intact, signer trusted (or the command succeeded)\n"

@@ -17,6 +17,13 @@
 #define DEXF_ENTRY_SEAL "META-INF/dexf/records/000000.xml"
 #define DEXF_ENTRY_SEAL_SIG "META-INF/dexf/records/000000.p7s"
 #define DEXF_ATTACH_PREFIX "META-INF/dexf/attachments/"
+#define DEXF_ENTRY_SEAL_TST "META-INF/dexf/records/000000.tst"
+
+/* Proof files (FORMAT.md "Proof files"); the media type is public. */
+#define DEXF_NS_PROOF "urn:dexf:proof:1"
+#define DEXF_ENTRY_PROOF "META-INF/dexf/proof.xml"
+#define DEXF_PROOF_CHUNK_PREFIX "chunks/"
+#define DEXF_MAX_PROOF_XML (32u << 20)
 
 /* Bounds applied on read before anything is allocated. */
 #define DEXF_MAX_ENTRIES (4u << 20)

@@ -28,6 +28,8 @@ dexf_merkle_add(dexf_merkle *m, const unsigned char leaf[32])
 	m->height[m->depth] = 0;
 	m->depth++;
 	m->leaves++;
+	if (m->node != NULL)
+		m->node(m->node_ctx, m->leaves - 1, 1, leaf);
 	while (m->depth >= 2 &&
 	    m->height[m->depth - 1] == m->height[m->depth - 2]) {
 		unsigned char n[32];
@@ -38,6 +40,11 @@ dexf_merkle_add(dexf_merkle *m, const unsigned char leaf[32])
 		m->depth--;
 		memcpy(m->h[m->depth - 1], n, 32);
 		m->height[m->depth - 1]++;
+		if (m->node != NULL) {
+			uint64_t count = (uint64_t)1 << m->height[m->depth - 1];
+
+			m->node(m->node_ctx, m->leaves - count, count, n);
+		}
 	}
 	return 0;
 }
@@ -46,13 +53,20 @@ int
 dexf_merkle_root(const dexf_merkle *m, unsigned char out[32])
 {
 	unsigned char acc[32];
+	uint64_t count;
 
 	if (m->depth == 0)
 		return dexf_sha256(out, "", 0);
 	memcpy(acc, m->h[m->depth - 1], 32);
-	for (int i = m->depth - 2; i >= 0; i--)
+	count = (uint64_t)1 << m->height[m->depth - 1];
+	/* each step is the node [first leaf of h[i], last leaf added] */
+	for (int i = m->depth - 2; i >= 0; i--) {
 		if (dexf_node_hash(acc, m->h[i], acc) != 0)
 			return -1;
+		count += (uint64_t)1 << m->height[i];
+		if (m->node != NULL)
+			m->node(m->node_ctx, m->leaves - count, count, acc);
+	}
 	memcpy(out, acc, 32);
 	return 0;
 }

@@ -134,6 +134,8 @@ dexf_report_free(dexf_report *rep)
 	free(rep->sealed_by);
 	free(rep->manifest_sha256);
 	free(rep->trust_detail);
+	free(rep->scope_item);
+	free(rep->scope_text);
 	for (size_t i = 0; i < rep->nrecs; i++) {
 		dexf_rec_store *st = &rep->recs[i];
 
@@ -231,6 +233,25 @@ const dexf_coverage *
 dexf_report_coverage(const dexf_report *rep)
 {
 	return rep ? &rep->cov : NULL;
+}
+
+const char *
+dexf_scope_name(dexf_scope_kind k)
+{
+	switch (k) {
+	case DEXF_SCOPE_CONTAINER: return "container";
+	case DEXF_SCOPE_QUICK: return "quick";
+	case DEXF_SCOPE_ITEM: return "item";
+	case DEXF_SCOPE_RANGE: return "range";
+	case DEXF_SCOPE_PROOF: return "proof";
+	}
+	return "unknown";
+}
+
+const dexf_scope *
+dexf_report_scope(const dexf_report *rep)
+{
+	return rep ? &rep->scope : NULL;
 }
 
 const char *

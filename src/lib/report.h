@@ -42,6 +42,8 @@ struct dexf_report {
 	char head[65];             /* empty: none */
 	unsigned head_seq;
 	uint64_t tail_off, tail_len;
+	dexf_scope scope;
+	char *scope_item, *scope_text; /* storage behind scope's strings */
 };
 
 /* Record a problem and worsen the verdict to at least `v`. */

@@ -4,20 +4,24 @@
  * Order: ZIP structure, seal record, signature, manifest binding, manifest,
  * items (index, chunks, digests, Merkle root, CRC), entry accounting.
  * Every claim the container makes is recomputed; what cannot be checked is
- * reported as such.  Trust is evaluated apart from integrity.
+ * reported as such.  Trust is evaluated apart from integrity.  A scope
+ * narrows the evidence data read to one item or one byte range of it
+ * (proof.c checks a range); everything else is checked as in quick mode.
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "chain.h"
 #include "format.h"
-#include "reader_int.h"
-#include "report.h"
+#include "proof.h"
 #include "util.h"
+#include "verify_int.h"
 
+/* A consecutive run of bad chunks of one item becomes one problem. */
 typedef struct run_ctx {
 	dexf_report *rep;
 	const struct dexf_item *it;
@@ -29,6 +33,10 @@ static void
 flush_run(run_ctx *c)
 {
 	const struct dexf_item *it = c->it;
+	/* chunks that decode and match their index entry, but do not reach
+	 * the sealed root: the index or the chunks are not as sealed */
+	const char *kind = c->why == dexf_why_path ? "merkle-mismatch" :
+	    "chunk-mismatch";
 	uint64_t a, b;
 
 	if (c->first < 0)
@@ -38,14 +46,14 @@ flush_run(run_ctx *c)
 	if (b > it->size)
 		b = it->size;
 	if (c->first == c->last)
-		dexf_report_add(c->rep, DEXF_VERDICT_TAMPERED, "chunk-mismatch",
-		    it->entry, it->path, c->first, c->last, a, b - a,
+		dexf_report_add(c->rep, DEXF_VERDICT_TAMPERED, kind, it->entry,
+		    it->path, c->first, c->last, a, b - a,
 		    "item '%s': chunk %lld (bytes %llu-%llu) %s", it->path,
 		    (long long)c->first, (unsigned long long)a,
 		    (unsigned long long)(b - 1), c->why);
 	else
-		dexf_report_add(c->rep, DEXF_VERDICT_TAMPERED, "chunk-mismatch",
-		    it->entry, it->path, c->first, c->last, a, b - a,
+		dexf_report_add(c->rep, DEXF_VERDICT_TAMPERED, kind, it->entry,
+		    it->path, c->first, c->last, a, b - a,
 		    "item '%s': chunks %lld-%lld (bytes %llu-%llu) %s", it->path,
 		    (long long)c->first, (long long)c->last,
 		    (unsigned long long)a, (unsigned long long)(b - 1), c->why);
@@ -83,8 +91,8 @@ kind_for(int rc)
 	    "structure";
 }
 
-static void
-mark(dexf_reader *r, unsigned char *acc, const char *name)
+void
+dexf_verify_mark(dexf_reader *r, unsigned char *acc, const char *name)
 {
 	const dexf_zipr_entry *e = dexf_zipr_find(&r->z, name);
 
@@ -98,87 +106,66 @@ static int
 walk_index(dexf_reader *r, const struct dexf_item *it,
     const dexf_zipr_entry *x, const dexf_idx_header *h, dexf_report *rep)
 {
-	unsigned char buf[DEXF_IDX_ENTRY * 512];
-	uint64_t expect = 0, i = 0;
-	uint64_t limit = h->compression == 8 ? h->data_size - 2 : h->data_size;
+	uint64_t bad = UINT64_MAX;
+	int rc = dexf_index_walk(r, it, x, h, NULL, NULL, &bad);
 
-	while (i < h->chunk_count) {
-		uint64_t n = h->chunk_count - i;
-
-		if (n > 512)
-			n = 512;
-		if (dexf_zipr_pread(&r->z, x, DEXF_IDX_HEADER +
-		    i * DEXF_IDX_ENTRY, buf, (size_t)n * DEXF_IDX_ENTRY) != 0)
-			return -1;
-		for (uint64_t k = 0; k < n; k++, i++) {
-			dexf_idx_entry e;
-
-			dexf_idx_entry_decode(&e, buf + k * DEXF_IDX_ENTRY);
-			if (!dexf_idx_entry_ok(h, i, &e, expect)) {
-				dexf_report_add(rep, DEXF_VERDICT_TAMPERED,
-				    "index-mismatch", it->index_entry, it->path,
-				    (int64_t)i, (int64_t)i, 0, 0,
-				    "%s: entry for chunk %llu of item '%s' is "
-				    "inconsistent", it->index_entry,
-				    (unsigned long long)i, it->path);
-				return -1;
-			}
-			expect = e.offset + e.length;
-		}
-	}
-	if (expect != limit) {
-		dexf_report_add(rep, DEXF_VERDICT_TAMPERED, "index-mismatch",
-		    it->index_entry, it->path, -1, -1, 0, 0,
-		    "%s: chunks of item '%s' do not fill its entry",
-		    it->index_entry, it->path);
-		return -1;
-	}
-	return 0;
+	if (rc == 0)
+		return 0;
+	dexf_report_add(rep, rc == DEXF_EIO ? DEXF_VERDICT_UNREADABLE :
+	    DEXF_VERDICT_TAMPERED, rc == DEXF_EIO ? "io" : "index-mismatch",
+	    it->index_entry, it->path, bad < h->chunk_count ? (int64_t)bad : -1,
+	    bad < h->chunk_count ? (int64_t)bad : -1, 0, 0, "%s",
+	    dexf_errstr(&r->err));
+	return -1;
 }
 
+/* The linear digests, Merkle root and CRC-32 of a fully read item
+ * against the manifest and the ZIP header. */
 static void
-check_item(dexf_reader *r, const struct dexf_item *it, dexf_item_result *res,
-    unsigned char *acc, const dexf_verify_opts *o, uint64_t *done,
-    uint64_t total, dexf_report *rep, int *canceled)
+compare_digests(const struct dexf_item *it, const dexf_zipr_entry *d,
+    const dexf_scan *s, dexf_item_result *res, dexf_report *rep)
 {
-	const dexf_zipr_entry *d, *x;
-	dexf_idx_header h;
+	res->sha256 = strdup(s->hex[0]);
+	for (int i = 0; i < DEXF_NHASH; i++) {
+		if (it->digest[i] == NULL || s->hex[i][0] == '\0')
+			continue;
+		if (strcmp(it->digest[i], s->hex[i]) != 0) {
+			res->status = DEXF_ITEM_MISMATCH;
+			dexf_report_add(rep, DEXF_VERDICT_TAMPERED,
+			    "digest-mismatch", it->entry, it->path, -1, -1, 0,
+			    it->size, "item '%s': %s mismatch: manifest %s, "
+			    "data %s", it->path,
+			    dexf_hash_name(dexf_hash_at(i)), it->digest[i],
+			    s->hex[i]);
+		}
+	}
+	if (memcmp(s->merkle, it->merkle_root, 32) != 0) {
+		res->status = DEXF_ITEM_MISMATCH;
+		dexf_report_add(rep, DEXF_VERDICT_TAMPERED, "merkle-mismatch",
+		    it->entry, it->path, -1, -1, 0, it->size,
+		    "item '%s': Merkle root recomputed from the data does not "
+		    "match the manifest", it->path);
+	}
+	if (s->crc != d->crc) {
+		res->status = DEXF_ITEM_MISMATCH;
+		dexf_report_add(rep, DEXF_VERDICT_TAMPERED, "crc-mismatch",
+		    it->entry, it->path, -1, -1, 0, it->size,
+		    "entry '%s': ZIP CRC-32 %08x does not match the data "
+		    "(%08x)", it->entry, d->crc, s->crc);
+	}
+}
+
+/* Every chunk of the item (FORMAT.md 11.3 steps 6.4-6.6). */
+static void
+scan_item(dexf_reader *r, const struct dexf_item *it,
+    const dexf_zipr_entry *d, dexf_item_result *res,
+    const dexf_verify_opts *o, uint64_t *done, uint64_t total,
+    dexf_report *rep, int *canceled)
+{
 	dexf_scan s;
-	run_ctx rc_ctx = { rep, it, -1, -1, NULL };
+	run_ctx run = { rep, it, -1, -1, NULL };
 	int rc;
 
-	res->chunks = it->chunk_count;
-	mark(r, acc, it->entry);
-	mark(r, acc, it->index_entry);
-	rc = dexf_reader_item_entries(r, it, &d, &x, &h);
-	if (rc == 0 && (rc = dexf_reader_check_index(r, it, x)) != 0 &&
-	    rc != DEXF_EINTEGRITY)
-		rc = DEXF_EINTEGRITY;
-	if (rc != 0) {
-		const char *msg = dexf_errstr(&r->err);
-		int no_data = dexf_zipr_find(&r->z, it->entry) == NULL;
-		int no_index = dexf_zipr_find(&r->z, it->index_entry) == NULL;
-		/* the evidence entry is at fault only when its own sizes
-		 * disagree; everything else here is about the index */
-		int data_fault = no_data || dexf_reader_data_fault(r);
-
-		res->status = no_data || no_index ? DEXF_ITEM_MISSING :
-		    DEXF_ITEM_MISMATCH;
-		dexf_report_add(rep, rc == DEXF_EUNSUPPORTED ?
-		    DEXF_VERDICT_UNSUPPORTED : DEXF_VERDICT_TAMPERED,
-		    no_data || no_index ? "missing-entry" :
-		    rc == DEXF_EUNSUPPORTED ? "unsupported" : data_fault ?
-		    "size-mismatch" : "index-mismatch", data_fault ? it->entry :
-		    it->index_entry, it->path, -1, -1, 0, 0, "%s", msg);
-		return;
-	}
-	if (o->flags & DEXF_VERIFY_QUICK) {
-		res->status = DEXF_ITEM_NOT_CHECKED;
-		/* the index digest was checked above; now its layout */
-		if (walk_index(r, it, x, &h, rep) != 0)
-			res->status = DEXF_ITEM_MISMATCH;
-		return;
-	}
 	memset(&s, 0, sizeof(s));
 	s.out_fd = -1;
 	s.keep_going = 1;
@@ -191,9 +178,9 @@ check_item(dexf_reader *r, const struct dexf_item *it, dexf_item_result *res,
 	s.done = done;
 	s.total = total;
 	s.bad_chunk = on_bad_chunk;
-	s.ctx = &rc_ctx;
+	s.ctx = &run;
 	rc = dexf_reader_scan(r, it, &s);
-	flush_run(&rc_ctx);
+	flush_run(&run);
 	rep->cov.chunks_checked += s.chunks_checked;
 	rep->cov.bytes_hashed += s.bytes;
 	res->bad_chunks = s.bad;
@@ -224,35 +211,117 @@ check_item(dexf_reader *r, const struct dexf_item *it, dexf_item_result *res,
 	res->status = s.bad || s.trailer_bad ? DEXF_ITEM_MISMATCH : DEXF_ITEM_OK;
 	/* With damaged chunks the item's digests cannot match and their
 	 * value means nothing: the chunk problems say where it differs. */
-	if (s.bad)
+	if (!s.bad)
+		compare_digests(it, d, &s, res, rep);
+}
+
+/* The chunks covering [off, off + len) only, against the sealed root. */
+static void
+range_item(dexf_reader *r, const struct dexf_item *it,
+    const dexf_zipr_entry *d, const dexf_zipr_entry *x,
+    const dexf_idx_header *h, uint64_t off, uint64_t len,
+    dexf_item_result *res, const dexf_verify_opts *o, dexf_report *rep,
+    int *canceled)
+{
+	dexf_range_check c;
+	run_ctx run = { rep, it, -1, -1, NULL };
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.offset = off;
+	c.length = len;
+	c.progress = o->progress;
+	c.payload = o->payload;
+	c.bad_chunk = on_bad_chunk;
+	c.ctx = &run;
+	rc = dexf_proof_check_range(r, it, d, x, h, &c);
+	flush_run(&run);
+	rep->cov.chunks_checked += c.chunks_checked;
+	rep->cov.bytes_hashed += c.bytes;
+	res->bad_chunks = c.bad;
+	if (rc == DEXF_ECANCELED) {
+		*canceled = 1;
 		return;
-	res->sha256 = strdup(s.hex[0]);
-	for (int i = 0; i < DEXF_NHASH; i++) {
-		if (it->digest[i] == NULL || s.hex[i][0] == '\0')
-			continue;
-		if (strcmp(it->digest[i], s.hex[i]) != 0) {
+	}
+	if (rc != 0) {
+		/* the index could not be walked: its layout is damaged, or
+		 * reading failed; the range was not (fully) checked */
+		res->status = DEXF_ITEM_MISMATCH;
+		dexf_report_add(rep, rc == DEXF_EIO ? DEXF_VERDICT_UNREADABLE :
+		    rc == DEXF_ENOMEM ? DEXF_VERDICT_UNREADABLE :
+		    DEXF_VERDICT_TAMPERED, rc == DEXF_EIO || rc == DEXF_ENOMEM ?
+		    "io" : "index-mismatch", rc == DEXF_EIO ? it->entry :
+		    it->index_entry, it->path, c.bad_index < h->chunk_count ?
+		    (int64_t)c.bad_index : -1, c.bad_index < h->chunk_count ?
+		    (int64_t)c.bad_index : -1, 0, 0, "%s", dexf_errstr(&r->err));
+		return;
+	}
+	if (c.bad)
+		res->status = DEXF_ITEM_MISMATCH;
+	else if (res->status != DEXF_ITEM_MISMATCH)
+		res->status = DEXF_ITEM_PARTIAL;
+}
+
+/* How much of one file item to check. */
+typedef enum { CHECK_INDEX, CHECK_ALL, CHECK_RANGE } item_depth;
+
+static void
+check_item(dexf_reader *r, const struct dexf_item *it, dexf_item_result *res,
+    unsigned char *acc, item_depth depth, uint64_t off, uint64_t len,
+    const dexf_verify_opts *o, uint64_t *done, uint64_t total,
+    dexf_report *rep, int *canceled)
+{
+	const dexf_zipr_entry *d, *x;
+	dexf_idx_header h;
+	int rc;
+
+	res->chunks = it->chunk_count;
+	dexf_verify_mark(r, acc, it->entry);
+	dexf_verify_mark(r, acc, it->index_entry);
+	rc = dexf_reader_item_entries(r, it, &d, &x, &h);
+	if (rc != 0) {
+		const char *msg = dexf_errstr(&r->err);
+		int no_data = dexf_zipr_find(&r->z, it->entry) == NULL;
+		int no_index = dexf_zipr_find(&r->z, it->index_entry) == NULL;
+		/* the evidence entry is at fault only when its own sizes
+		 * disagree; everything else here is about the index */
+		int data_fault = no_data || dexf_reader_data_fault(r);
+
+		if (rc != DEXF_EUNSUPPORTED)
+			rc = DEXF_EINTEGRITY;
+		res->status = no_data || no_index ? DEXF_ITEM_MISSING :
+		    DEXF_ITEM_MISMATCH;
+		dexf_report_add(rep, rc == DEXF_EUNSUPPORTED ?
+		    DEXF_VERDICT_UNSUPPORTED : DEXF_VERDICT_TAMPERED,
+		    no_data || no_index ? "missing-entry" :
+		    rc == DEXF_EUNSUPPORTED ? "unsupported" : data_fault ?
+		    "size-mismatch" : "index-mismatch", data_fault ? it->entry :
+		    it->index_entry, it->path, -1, -1, 0, 0, "%s", msg);
+		return;
+	}
+	if ((rc = dexf_reader_check_index(r, it, x)) != 0) {
+		res->status = DEXF_ITEM_MISMATCH;
+		dexf_report_add(rep, DEXF_VERDICT_TAMPERED, "index-mismatch",
+		    it->index_entry, it->path, -1, -1, 0, 0, "%s",
+		    dexf_errstr(&r->err));
+		/* A range is checked against the sealed root whatever the
+		 * index says: its siblings either lead there or not. */
+		if (depth != CHECK_RANGE)
+			return;
+	}
+	switch (depth) {
+	case CHECK_INDEX:
+		res->status = DEXF_ITEM_NOT_CHECKED;
+		/* the index digest was checked above; now its layout */
+		if (walk_index(r, it, x, &h, rep) != 0)
 			res->status = DEXF_ITEM_MISMATCH;
-			dexf_report_add(rep, DEXF_VERDICT_TAMPERED,
-			    "digest-mismatch", it->entry, it->path, -1, -1, 0,
-			    it->size, "item '%s': %s mismatch: manifest %s, "
-			    "data %s", it->path,
-			    dexf_hash_name(dexf_hash_at(i)), it->digest[i],
-			    s.hex[i]);
-		}
-	}
-	if (memcmp(s.merkle, it->merkle_root, 32) != 0) {
-		res->status = DEXF_ITEM_MISMATCH;
-		dexf_report_add(rep, DEXF_VERDICT_TAMPERED, "merkle-mismatch",
-		    it->entry, it->path, -1, -1, 0, it->size,
-		    "item '%s': Merkle root recomputed from the data does not "
-		    "match the manifest", it->path);
-	}
-	if (s.crc != d->crc) {
-		res->status = DEXF_ITEM_MISMATCH;
-		dexf_report_add(rep, DEXF_VERDICT_TAMPERED, "crc-mismatch",
-		    it->entry, it->path, -1, -1, 0, it->size,
-		    "entry '%s': ZIP CRC-32 %08x does not match the data "
-		    "(%08x)", it->entry, d->crc, s.crc);
+		break;
+	case CHECK_ALL:
+		scan_item(r, it, d, res, o, done, total, rep, canceled);
+		break;
+	case CHECK_RANGE:
+		range_item(r, it, d, x, &h, off, len, res, o, rep, canceled);
+		break;
 	}
 }
 
@@ -295,18 +364,96 @@ seal_info(dexf_report *rep, dexf_reader *r)
 	si->manifest_sha256 = rep->manifest_sha256;
 }
 
+int
+dexf_verify_scope(dexf_report *rep, dexf_scope_kind kind,
+    const struct dexf_item *it, uint64_t offset, uint64_t length)
+{
+	dexf_scope *sc = &rep->scope;
+	char buf[1024];
+
+	sc->kind = kind;
+	sc->chunk_first = sc->chunk_last = -1;
+	sc->offset = offset;
+	sc->length = length;
+	free(rep->scope_item);
+	rep->scope_item = NULL;
+	if (it != NULL && (rep->scope_item = strdup(it->path)) == NULL)
+		return DEXF_ENOMEM;
+	sc->item = rep->scope_item;
+	if (it != NULL && length > 0 && it->chunk_size > 0) {
+		sc->chunk_first = (int64_t)(offset / it->chunk_size);
+		sc->chunk_last = (int64_t)((offset + length - 1) /
+		    it->chunk_size);
+	}
+	switch (kind) {
+	case DEXF_SCOPE_CONTAINER:
+		snprintf(buf, sizeof(buf), "every item and every chunk of "
+		    "evidence");
+		break;
+	case DEXF_SCOPE_QUICK:
+		snprintf(buf, sizeof(buf), "structure, seal, manifest and chunk "
+		    "indexes only: no evidence data was read");
+		break;
+	case DEXF_SCOPE_ITEM:
+		if (it == NULL)
+			snprintf(buf, sizeof(buf), "one item only (not found)");
+		else
+			snprintf(buf, sizeof(buf), "only item '%s' (%llu bytes, "
+			    "every chunk); the other items' evidence data was "
+			    "not read", it->path, (unsigned long long)it->size);
+		break;
+	case DEXF_SCOPE_RANGE:
+	case DEXF_SCOPE_PROOF: {
+		char chunks[64];
+
+		if (it == NULL || length == 0) {
+			snprintf(buf, sizeof(buf), "one byte range of one item "
+			    "only (not located)");
+			break;
+		}
+		if (sc->chunk_first == sc->chunk_last)
+			snprintf(chunks, sizeof(chunks), "chunk %lld",
+			    (long long)sc->chunk_first);
+		else
+			snprintf(chunks, sizeof(chunks), "chunks %lld-%lld",
+			    (long long)sc->chunk_first,
+			    (long long)sc->chunk_last);
+		snprintf(buf, sizeof(buf), "only bytes %llu-%llu of item '%s' "
+		    "(%s) against the sealed Merkle root; %s",
+		    (unsigned long long)offset,
+		    (unsigned long long)(offset + length - 1), it->path, chunks,
+		    kind == DEXF_SCOPE_RANGE ? "the rest of the evidence data "
+		    "was not read" : "from a proof file, without the container");
+		break;
+	}
+	}
+	free(rep->scope_text);
+	if ((rep->scope_text = strdup(buf)) == NULL)
+		return DEXF_ENOMEM;
+	sc->description = rep->scope_text;
+	return 0;
+}
+
 static void
 summarize(dexf_report *rep, const char *path)
 {
-	char buf[1536];
+	char buf[2048], what[1200];
 	const char *signer = rep->seal.subject ? rep->seal.subject : "?";
+	/* a narrower scope is said in every summary: it must never read
+	 * like a verification of the whole container */
+	int partial = rep->scope.kind != DEXF_SCOPE_CONTAINER &&
+	    rep->scope.kind != DEXF_SCOPE_QUICK;
 
+	if (partial)
+		snprintf(what, sizeof(what), "%s", rep->scope.description);
+	else
+		snprintf(what, sizeof(what), "%llu item(s), %llu bytes verified",
+		    (unsigned long long)rep->cov.items,
+		    (unsigned long long)rep->cov.bytes_hashed);
 	switch (rep->verdict) {
 	case DEXF_VERDICT_INTACT_TRUSTED:
-		snprintf(buf, sizeof(buf), "%s: intact, signer trusted: %llu "
-		    "item(s), %llu bytes verified; sealed by %s (%s)", path,
-		    (unsigned long long)rep->cov.items,
-		    (unsigned long long)rep->cov.bytes_hashed, signer,
+		snprintf(buf, sizeof(buf), "%s: intact, signer trusted: %s; "
+		    "sealed by %s (%s)", path, what, signer,
 		    rep->seal.trust_detail);
 		break;
 	case DEXF_VERDICT_INTACT_UNTRUSTED:
@@ -328,7 +475,8 @@ summarize(dexf_report *rep, const char *path)
 		break;
 	case DEXF_VERDICT_INTACT_UNSIGNED:
 		snprintf(buf, sizeof(buf), "%s: intact, but unsigned: nobody "
-		    "vouches for this container", path);
+		    "vouches for this %s", path,
+		    rep->scope.kind == DEXF_SCOPE_PROOF ? "proof" : "container");
 		break;
 	default:
 		{
@@ -344,62 +492,60 @@ summarize(dexf_report *rep, const char *path)
 			    dexf_verdict_name(rep->verdict), first);
 		}
 	}
+	if (partial && rep->scope.item != NULL &&
+	    rep->verdict != DEXF_VERDICT_INTACT_TRUSTED) {
+		size_t n = strlen(buf);
+
+		snprintf(buf + n, sizeof(buf) - n, " [checked %s]", what);
+	}
 	rep->summary = strdup(buf);
 }
 
-int
-dexf_verify(dexf_report **out, const char *path,
-    const dexf_verify_opts *opts)
+void
+dexf_verify_conclude(dexf_report *rep, dexf_reader *r, const char *path)
 {
-	static const dexf_verify_opts none;
-	const dexf_verify_opts *o = opts ? opts : &none;
-	dexf_report *rep;
-	dexf_reader *r = NULL;
-	unsigned char *acc = NULL, md[32];
-	char hex[65];
-	uint64_t total = 0, done = 0;
-	int rc, canceled = 0, manifest_bound = 0, seal_ok = 0, seal_tst = 0;
-	dexf_tsa_result seal_tsa = { 0 };
+	seal_info(rep, r);
+	summarize(rep, path);
+}
 
-	if (out == NULL || path == NULL)
-		return DEXF_EINVAL;
-	*out = NULL;
-	if ((rep = calloc(1, sizeof(*rep))) == NULL)
-		return DEXF_ENOMEM;
-	rep->verdict = DEXF_VERDICT_INTACT_TRUSTED;
-	rep->cov.quick = (o->flags & DEXF_VERIFY_QUICK) != 0;
-	if (o->threads < 0 || o->threads > 64) {
-		free(rep);
-		return DEXF_EINVAL;
-	}
-	rep->sig.trust = DEXF_TRUST_UNSIGNED;
-	if (dexf_reader_new(&r) != 0) {
-		free(rep);
-		return DEXF_ENOMEM;
-	}
-	r->threads = o->threads;
-	/* 1. structure */
-	if ((rc = dexf_reader_open_zip(r, path)) != 0) {
+int
+dexf_verify_open(dexf_reader *r, dexf_report *rep, const char *path,
+    int (*open_zip)(dexf_reader *, const char *), unsigned char **acc)
+{
+	int rc;
+
+	*acc = NULL;
+	if ((rc = open_zip(r, path)) != 0) {
+		if (rc == DEXF_ENOMEM)
+			return rc;
 		dexf_report_add(rep, rc == DEXF_EUNSUPPORTED ?
 		    DEXF_VERDICT_UNSUPPORTED : DEXF_VERDICT_UNREADABLE,
 		    rc == DEXF_EUNSUPPORTED ? "unsupported" : rc == DEXF_EIO ||
 		    rc == DEXF_ENOTFOUND ? "io" : "structure", NULL, NULL, -1,
 		    -1, 0, 0, "%s", dexf_errstr(&r->err));
-		goto done;
+		return 0;
 	}
 	rep->cov.entries = r->z.n;
-	if ((acc = calloc(r->z.n, 1)) == NULL) {
-		rc = DEXF_ENOMEM;
-		goto fail;
-	}
-	mark(r, acc, DEXF_ENTRY_MIMETYPE);
-	mark(r, acc, DEXF_ENTRY_SEAL);
-	mark(r, acc, DEXF_ENTRY_SEAL_SIG);
-	mark(r, acc, DEXF_ENTRY_MANIFEST);
+	if ((*acc = calloc(r->z.n, 1)) == NULL)
+		return DEXF_ENOMEM;
+	/* the names step 2 always references */
+	dexf_verify_mark(r, *acc, DEXF_ENTRY_MIMETYPE);
+	dexf_verify_mark(r, *acc, DEXF_ENTRY_SEAL);
+	dexf_verify_mark(r, *acc, DEXF_ENTRY_SEAL_SIG);
+	dexf_verify_mark(r, *acc, DEXF_ENTRY_MANIFEST);
+	return 1;
+}
+
+int
+dexf_verify_seal(dexf_reader *r, dexf_report *rep, unsigned char *acc,
+    const dexf_verify_opts *o, int *seal_ok)
+{
+	int rc, seal_tst = 0;
+	dexf_tsa_result seal_tsa = { 0 };
 
 	/* 2. seal record and its signature */
 	rc = dexf_reader_load_seal(r);
-	seal_ok = rc == 0;
+	*seal_ok = rc == 0;
 	if (rc != 0) {
 		/* name the file that failed: the record parsed, so it was
 		 * the signature */
@@ -437,71 +583,68 @@ dexf_verify(dexf_report **out, const char *path,
 			    rep->sig.trust_detail);
 	}
 	/* Records after the seal, time-stamps and attachments. */
-	if ((rc = dexf_chain_verify(r, rep, acc, o, seal_ok, seal_tst,
-	    &seal_tsa)) != 0)
-		goto fail;
+	return dexf_chain_verify(r, rep, acc, o, *seal_ok, seal_tst, &seal_tsa);
+}
 
-	/* 3. the manifest, and its binding to the seal */
-	{
-		const dexf_zipr_entry *e = dexf_zipr_find(&r->z,
-		    DEXF_ENTRY_MANIFEST);
+int
+dexf_verify_manifest(dexf_reader *r, dexf_report *rep, const char *path,
+    int *bound)
+{
+	const dexf_zipr_entry *e = dexf_zipr_find(&r->z, DEXF_ENTRY_MANIFEST);
+	unsigned char md[32];
+	char hex[65];
+	int rc;
 
-		if (e == NULL) {
-			dexf_report_add(rep, DEXF_VERDICT_CHAIN_BROKEN,
-			    "missing-entry", DEXF_ENTRY_MANIFEST, NULL, -1, -1,
-			    0, 0, "%s: manifest is missing", path);
-			goto accounting;
-		}
-		rc = dexf_zipr_slurp(&r->z, e, DEXF_MAX_MANIFEST,
-		    &r->manifest_buf, &r->manifest_len);
-		if (rc != 0) {
-			dexf_report_add(rep, verdict_for(rc), rc ==
-			    DEXF_EINTEGRITY ? "manifest-mismatch" : kind_for(rc),
-			    DEXF_ENTRY_MANIFEST, NULL, -1, -1, 0, 0, "%s",
-			    dexf_errstr(&r->err));
-			goto accounting;
-		}
-		dexf_sha256(md, r->manifest_buf, r->manifest_len);
-		dexf_hex(hex, md, 32);
-		rep->manifest_sha256 = strdup(hex);
-		if (r->have_seal) {
-			if (memcmp(md, r->seal.manifest_sha256, 32) != 0 ||
-			    r->seal.manifest_size != r->manifest_len)
-				dexf_report_add(rep, DEXF_VERDICT_TAMPERED,
-				    "manifest-mismatch", DEXF_ENTRY_MANIFEST,
-				    NULL, -1, -1, 0, 0, "%s: sha256 %s does not "
-				    "match the seal record", DEXF_ENTRY_MANIFEST,
-				    hex);
-			else
-				manifest_bound = 1;
-		}
-		rc = dexf_manifest_parse(&r->m, r->manifest_buf,
-		    r->manifest_len, DEXF_ENTRY_MANIFEST, &r->err);
-		if (rc != 0) {
-			/* Damage already explains an unparseable manifest;
-			 * a sealed one that is invalid is unreadable. */
-			dexf_report_add(rep, rc == DEXF_EUNSUPPORTED ?
-			    DEXF_VERDICT_UNSUPPORTED : manifest_bound ?
-			    DEXF_VERDICT_UNREADABLE : DEXF_VERDICT_TAMPERED,
-			    rc == DEXF_EUNSUPPORTED ? "unsupported" :
-			    "manifest-invalid", DEXF_ENTRY_MANIFEST, NULL, -1,
-			    -1, 0, 0, "%s", dexf_errstr(&r->err));
-			goto accounting;
-		}
-		r->have_manifest = 1;
-		r->index_ok = calloc(r->m.nitems ? r->m.nitems : 1, 1);
-		if (r->index_ok == NULL) {
-			rc = DEXF_ENOMEM;
-			goto fail;
-		}
-		if (r->have_seal &&
-		    strcmp(r->seal.container_id, r->m.container_id) != 0)
-			dexf_report_add(rep, DEXF_VERDICT_CHAIN_BROKEN,
-			    "record-invalid", DEXF_ENTRY_SEAL, NULL, -1, -1, 0,
-			    0, "%s: seal belongs to container %s, manifest is "
-			    "container %s", DEXF_ENTRY_SEAL,
-			    r->seal.container_id, r->m.container_id);
+	*bound = 0;
+	if (e == NULL) {
+		dexf_report_add(rep, DEXF_VERDICT_CHAIN_BROKEN, "missing-entry",
+		    DEXF_ENTRY_MANIFEST, NULL, -1, -1, 0, 0,
+		    "%s: manifest is missing", path);
+		return 0;
 	}
+	rc = dexf_zipr_slurp(&r->z, e, DEXF_MAX_MANIFEST, &r->manifest_buf,
+	    &r->manifest_len);
+	if (rc != 0) {
+		dexf_report_add(rep, verdict_for(rc), rc == DEXF_EINTEGRITY ?
+		    "manifest-mismatch" : kind_for(rc), DEXF_ENTRY_MANIFEST, NULL,
+		    -1, -1, 0, 0, "%s", dexf_errstr(&r->err));
+		return 0;
+	}
+	dexf_sha256(md, r->manifest_buf, r->manifest_len);
+	dexf_hex(hex, md, 32);
+	if ((rep->manifest_sha256 = strdup(hex)) == NULL)
+		return DEXF_ENOMEM;
+	if (r->have_seal) {
+		if (memcmp(md, r->seal.manifest_sha256, 32) != 0 ||
+		    r->seal.manifest_size != r->manifest_len)
+			dexf_report_add(rep, DEXF_VERDICT_TAMPERED,
+			    "manifest-mismatch", DEXF_ENTRY_MANIFEST, NULL, -1,
+			    -1, 0, 0, "%s: sha256 %s does not match the seal "
+			    "record", DEXF_ENTRY_MANIFEST, hex);
+		else
+			*bound = 1;
+	}
+	rc = dexf_manifest_parse(&r->m, r->manifest_buf, r->manifest_len,
+	    DEXF_ENTRY_MANIFEST, &r->err);
+	if (rc != 0) {
+		/* Damage already explains an unparseable manifest; a sealed
+		 * one that is invalid is unreadable. */
+		dexf_report_add(rep, rc == DEXF_EUNSUPPORTED ?
+		    DEXF_VERDICT_UNSUPPORTED : *bound ? DEXF_VERDICT_UNREADABLE :
+		    DEXF_VERDICT_TAMPERED, rc == DEXF_EUNSUPPORTED ?
+		    "unsupported" : "manifest-invalid", DEXF_ENTRY_MANIFEST,
+		    NULL, -1, -1, 0, 0, "%s", dexf_errstr(&r->err));
+		return 0;
+	}
+	r->have_manifest = 1;
+	r->index_ok = calloc(r->m.nitems ? r->m.nitems : 1, 1);
+	if (r->index_ok == NULL)
+		return DEXF_ENOMEM;
+	if (r->have_seal && strcmp(r->seal.container_id, r->m.container_id))
+		dexf_report_add(rep, DEXF_VERDICT_CHAIN_BROKEN, "record-invalid",
+		    DEXF_ENTRY_SEAL, NULL, -1, -1, 0, 0, "%s: seal belongs to "
+		    "container %s, manifest is container %s", DEXF_ENTRY_SEAL,
+		    r->seal.container_id, r->m.container_id);
 	dexf_report_set_meta(rep, "container-id", r->m.container_id);
 	dexf_report_set_meta(rep, "format-version", r->m.format_version);
 	dexf_report_set_meta(rep, "created", r->m.created);
@@ -511,48 +654,180 @@ dexf_verify(dexf_report **out, const char *path,
 		snprintf(key, sizeof(key), "case.%s", dexf_case_fields[i]);
 		dexf_report_set_meta(rep, key, r->m.case_[i]);
 	}
+	return 1;
+}
 
-	/* 4. items */
+int
+dexf_verify_items_init(dexf_report *rep, const dexf_reader *r)
+{
 	rep->cov.items = r->m.nitems;
 	rep->items = calloc(r->m.nitems ? r->m.nitems : 1,
 	    sizeof(*rep->items));
-	if (rep->items == NULL) {
-		rc = DEXF_ENOMEM;
-		goto fail;
-	}
+	if (rep->items == NULL)
+		return DEXF_ENOMEM;
 	rep->nitems = r->m.nitems;
-	for (size_t i = 0; i < r->m.nitems; i++)
-		if (r->m.items[i].kind == DEXF_ITEM_FILE)
-			total += r->m.items[i].size;
-	for (size_t i = 0; i < r->m.nitems && !canceled; i++) {
+	for (size_t i = 0; i < r->m.nitems; i++) {
 		const struct dexf_item *it = &r->m.items[i];
 		dexf_item_result *res = &rep->items[i];
 
 		res->path = strdup(it->path);
 		res->id = strdup(it->id);
+		if (res->path == NULL || res->id == NULL)
+			return DEXF_ENOMEM;
 		res->size = it->size;
+		res->chunks = it->chunk_count;
+		res->status = DEXF_ITEM_NOT_CHECKED;
 		for (size_t k = 0; k < it->nunreadable; k++)
 			rep->cov.unreadable_bytes += it->unreadable[k].length;
 		rep->cov.digests_not_checked += it->unknown_digests;
+		/* symlinks and directories: nothing to check */
 		if (it->kind != DEXF_ITEM_FILE) {
 			res->status = DEXF_ITEM_OK;
 			rep->cov.items_checked++;
-			continue;
 		}
-		check_item(r, it, res, acc, o, &done, total, rep, &canceled);
+	}
+	return 0;
+}
+
+void
+dexf_verify_bound(dexf_report *rep, const dexf_reader *r, int manifest_bound,
+    int seal_ok)
+{
+	rep->cov.manifest_bound = manifest_bound && seal_ok &&
+	    (r->sig_buf == NULL || rep->sig.valid) &&
+	    strcmp(r->seal.container_id, r->m.container_id) == 0;
+}
+
+/* A request that names an item the manifest does not have, or a range
+ * outside it: a usage error, reported through the summary. */
+static int
+usage_error(dexf_report *rep, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+usage_error(dexf_report *rep, int rc, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	free(rep->summary);
+	rep->summary = strdup(buf);
+	return rc;
+}
+
+/* The item of an item or range scope, checked against the request. */
+static int
+find_target(dexf_reader *r, dexf_report *rep, const char *path,
+    const char *name, dexf_scope_kind kind, uint64_t off, uint64_t *len,
+    const struct dexf_item **out)
+{
+	const struct dexf_item *it;
+	int rc;
+
+	if (dexf_reader_find(&it, r, name) != 0)
+		return usage_error(rep, DEXF_ENOTFOUND, "%s: no item '%s'", path,
+		    name);
+	if (it->kind != DEXF_ITEM_FILE || !it->has_storage)
+		return usage_error(rep, DEXF_EINVAL, "%s: item '%s' is not a "
+		    "file", path, it->path);
+	if (kind == DEXF_SCOPE_RANGE &&
+	    (rc = dexf_range_resolve(it, off, len, path, &r->err)) != 0)
+		return usage_error(rep, rc, "%s", dexf_errstr(&r->err));
+	*out = it;
+	return 0;
+}
+
+static int
+verify_run(dexf_report **out, const char *path, const dexf_verify_opts *o,
+    dexf_scope_kind kind, const char *item, uint64_t off, uint64_t len)
+{
+	dexf_report *rep;
+	dexf_reader *r = NULL;
+	const struct dexf_item *target = NULL;
+	unsigned char *acc = NULL;
+	uint64_t total = 0, done = 0;
+	int rc, canceled = 0, manifest_bound = 0, seal_ok = 0;
+
+	*out = NULL;
+	if (o->threads < 0 || o->threads > 64)
+		return DEXF_EINVAL;
+	if ((rep = calloc(1, sizeof(*rep))) == NULL)
+		return DEXF_ENOMEM;
+	rep->verdict = DEXF_VERDICT_INTACT_TRUSTED;
+	rep->cov.quick = kind == DEXF_SCOPE_QUICK;
+	rep->sig.trust = DEXF_TRUST_UNSIGNED;
+	if (dexf_verify_scope(rep, kind, NULL, 0, 0) != 0 ||
+	    dexf_reader_new(&r) != 0) {
+		dexf_report_free(rep);
+		return DEXF_ENOMEM;
+	}
+	r->threads = o->threads;
+	/* 1. structure */
+	if ((rc = dexf_verify_open(r, rep, path, dexf_reader_open_zip,
+	    &acc)) < 0)
+		goto fail;
+	if (rc == 0)
+		goto done;
+
+	/* 2, 3, 7. the seal record, its signature, the records after it */
+	if ((rc = dexf_verify_seal(r, rep, acc, o, &seal_ok)) != 0)
+		goto fail;
+
+	/* 5. the manifest, and its binding to the seal */
+	if ((rc = dexf_verify_manifest(r, rep, path, &manifest_bound)) < 0)
+		goto fail;
+	if (rc == 0)
+		goto accounting;
+	if (kind == DEXF_SCOPE_ITEM || kind == DEXF_SCOPE_RANGE) {
+		if ((rc = find_target(r, rep, path, item, kind, off, &len,
+		    &target)) != 0) {
+			free(acc);
+			dexf_reader_free(r);
+			*out = rep;
+			return rc;
+		}
+		if (kind == DEXF_SCOPE_ITEM)
+			len = target->size;
+		if (dexf_verify_scope(rep, kind, target, off, len) != 0) {
+			rc = DEXF_ENOMEM;
+			goto fail;
+		}
+	}
+
+	/* 6. items */
+	if ((rc = dexf_verify_items_init(rep, r)) != 0)
+		goto fail;
+	for (size_t i = 0; i < r->m.nitems; i++)
+		if (r->m.items[i].kind == DEXF_ITEM_FILE)
+			total += r->m.items[i].size;
+	if (target != NULL)
+		total = len;
+	for (size_t i = 0; i < r->m.nitems && !canceled; i++) {
+		const struct dexf_item *it = &r->m.items[i];
+		item_depth depth = kind == DEXF_SCOPE_CONTAINER ? CHECK_ALL :
+		    CHECK_INDEX;
+
+		if (it->kind != DEXF_ITEM_FILE)
+			continue;
+		if (it == target)
+			depth = kind == DEXF_SCOPE_ITEM ? CHECK_ALL : CHECK_RANGE;
+		check_item(r, it, &rep->items[i], acc, depth, off, len, o,
+		    &done, total, rep, &canceled);
 	}
 	if (canceled) {
 		rc = DEXF_ECANCELED;
 		goto fail;
 	}
-	dexf_chain_check_items(r, rep, !(o->flags & DEXF_VERIFY_QUICK));
-	rep->cov.manifest_bound = manifest_bound && seal_ok &&
-	    (r->sig_buf == NULL || rep->sig.valid) &&
-	    strcmp(r->seal.container_id, r->m.container_id) == 0;
+	/* annotation targets are checked on items read in full */
+	dexf_chain_check_items(r, rep, kind != DEXF_SCOPE_QUICK);
+	dexf_verify_bound(rep, r, manifest_bound, seal_ok);
 
 accounting:
 	dexf_chain_check_head(rep, o->head);
-	/* 5. every entry must be accounted for.  Without a usable manifest
+	/* 9. every entry must be accounted for.  Without a usable manifest
 	 * evidence and index entries cannot be judged: not checked, not
 	 * "extra". */
 	for (size_t i = 0; i < r->z.n; i++) {
@@ -573,8 +848,7 @@ accounting:
 		    r->z.ents[i].name);
 	}
 done:
-	seal_info(rep, r);
-	summarize(rep, path);
+	dexf_verify_conclude(rep, r, path);
 	free(acc);
 	dexf_reader_free(r);
 	*out = rep;
@@ -584,4 +858,49 @@ fail:
 	dexf_reader_free(r);
 	dexf_report_free(rep);
 	return rc;
+}
+
+int
+dexf_verify(dexf_report **out, const char *path,
+    const dexf_verify_opts *opts)
+{
+	static const dexf_verify_opts none;
+	const dexf_verify_opts *o = opts ? opts : &none;
+
+	if (out == NULL || path == NULL)
+		return DEXF_EINVAL;
+	return verify_run(out, path, o, o->flags & DEXF_VERIFY_QUICK ?
+	    DEXF_SCOPE_QUICK : DEXF_SCOPE_CONTAINER, NULL, 0, 0);
+}
+
+/* An item or range scope: the public entry points' common checks. */
+static int
+verify_scoped(dexf_report **out, const char *path, const char *item,
+    dexf_scope_kind kind, uint64_t offset, uint64_t length,
+    const dexf_verify_opts *opts)
+{
+	static const dexf_verify_opts none;
+	const dexf_verify_opts *o = opts ? opts : &none;
+
+	if (out == NULL)
+		return DEXF_EINVAL;
+	*out = NULL;
+	if (path == NULL || item == NULL || (o->flags & DEXF_VERIFY_QUICK))
+		return DEXF_EINVAL;
+	return verify_run(out, path, o, kind, item, offset, length);
+}
+
+int
+dexf_verify_item(dexf_report **out, const char *path, const char *item,
+    const dexf_verify_opts *opts)
+{
+	return verify_scoped(out, path, item, DEXF_SCOPE_ITEM, 0, 0, opts);
+}
+
+int
+dexf_verify_range(dexf_report **out, const char *path, const char *item,
+    uint64_t offset, uint64_t length, const dexf_verify_opts *opts)
+{
+	return verify_scoped(out, path, item, DEXF_SCOPE_RANGE, offset,
+	    length, opts);
 }

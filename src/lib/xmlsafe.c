@@ -23,9 +23,12 @@ extern const unsigned char dexf_schema_manifest[];
 extern const size_t dexf_schema_manifest_len;
 extern const unsigned char dexf_schema_record[];
 extern const size_t dexf_schema_record_len;
+extern const unsigned char dexf_schema_proof[];
+extern const size_t dexf_schema_proof_len;
 
+#define NSCHEMAS 3
 static pthread_once_t schema_once = PTHREAD_ONCE_INIT;
-static xmlSchemaPtr schemas[2];
+static xmlSchemaPtr schemas[NSCHEMAS];
 
 static void
 silent(void *ctx, const char *msg, ...)
@@ -37,12 +40,13 @@ silent(void *ctx, const char *msg, ...)
 static void
 load_schemas(void)
 {
-	const unsigned char *src[2] = { dexf_schema_manifest,
-	    dexf_schema_record };
-	size_t len[2] = { dexf_schema_manifest_len, dexf_schema_record_len };
+	const unsigned char *src[NSCHEMAS] = { dexf_schema_manifest,
+	    dexf_schema_record, dexf_schema_proof };
+	size_t len[NSCHEMAS] = { dexf_schema_manifest_len,
+	    dexf_schema_record_len, dexf_schema_proof_len };
 
 	xmlInitParser();
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < NSCHEMAS; i++) {
 		xmlSchemaParserCtxtPtr pc = xmlSchemaNewMemParserCtxt(
 		    (const char *)src[i], (int)len[i]);
 

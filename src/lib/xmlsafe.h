@@ -12,7 +12,8 @@
 
 typedef enum {
 	DEXF_SCHEMA_MANIFEST = 0,
-	DEXF_SCHEMA_RECORD = 1
+	DEXF_SCHEMA_RECORD = 1,
+	DEXF_SCHEMA_PROOF = 2      /* the descriptor of a proof file */
 } dexf_schema_id;
 
 /*

@@ -37,6 +37,22 @@ done
     "$V/good-signed.dexf" "$V/unsigned.dexf" > "$T/multi.json"
 check "reports for $n vectors validate against the schema" \
     validate "$T"/full*.json "$T"/quick*.json "$T/multi.json"
+# reports of a narrower scope: one item, one range, a proof file (good and
+# tampered)
+"$DEXF" verify --json --trust "$V/ca.pem" --item disk.img \
+    "$V/good-signed.dexf" > "$T/item.json"
+"$DEXF" verify --json --item disk.img --range 4000:5000 \
+    "$V/tampered-chunk.dexf" > "$T/range.json"
+"$DEXF" verify --json --item disk.img --range 4K: \
+    "$V/tampered-index.dexf" > "$T/range2.json"
+"$DEXF" verify-proof --json --trust "$V/ca.pem" "$V/proof-good.dexfp" \
+    > "$T/proof.json"
+"$DEXF" verify-proof --json "$V/proof-tampered-chunk.dexfp" > "$T/proof2.json"
+"$DEXF" verify-proof --json "$V/good-signed.dexf" > "$T/proof3.json"
+check "item, range and proof reports validate against the schema" \
+    validate "$T/item.json" "$T/range.json" "$T/range2.json" \
+    "$T/proof.json" "$T/proof2.json" "$T/proof3.json"
+expect_json "$T/range2.json" "j['containers'][0]['scope']['kind'] == 'range' and j['containers'][0]['items'][0]['status'] == 'mismatch'"
 
 # the schema is not vacuous: a report with a wrong verdict/exit pair, or an
 # unknown key, must fail it

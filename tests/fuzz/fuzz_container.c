@@ -1,5 +1,6 @@
 /*
- * fuzz_container.c - fuzz target: any bytes as a container.
+ * fuzz_container.c - fuzz target: any bytes as a container, and as a
+ * proof file.
  *
  * Built with libFuzzer (clang -fsanitize=fuzzer) it is a coverage-guided
  * target; `make check` links it with replay.c instead, which runs it over
@@ -35,6 +36,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	if (dexf_verify(&rep, path, &opts) == 0)
 		(void)dexf_report_verdict(rep);
+	dexf_report_free(rep);
+	/* a proof file, its bytes given out; one item, one range of it */
+	{
+		int null = open("/dev/null", O_WRONLY);
+
+		if (dexf_verify_proof(&rep, path, null, &opts) == 0)
+			(void)dexf_report_verdict(rep);
+		dexf_report_free(rep);
+		if (null >= 0)
+			close(null);
+	}
+	if (dexf_verify_range(&rep, path, "i1", 5000, 3000, &opts) == 0)
+		(void)dexf_report_scope(rep);
+	dexf_report_free(rep);
+	if (dexf_verify_range(&rep, path, "i1", 0, DEXF_TO_END, &opts) == 0)
+		(void)dexf_report_scope(rep);
 	dexf_report_free(rep);
 	opts.flags = DEXF_VERIFY_QUICK;
 	if (dexf_verify(&rep, path, &opts) == 0)

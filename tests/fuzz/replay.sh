@@ -5,7 +5,8 @@ set -u
 top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
 replay="$top_builddir/tests/fuzz/fuzz_replay"
-set -- "$top_srcdir"/tests/vectors/*.dexf "$top_srcdir"/tests/vectors/*.zip
+set -- "$top_srcdir"/tests/vectors/*.dexf "$top_srcdir"/tests/vectors/*.zip \
+    "$top_srcdir"/tests/vectors/*.dexfp
 for f in "$top_srcdir"/tests/fuzz/corpus/*; do
 	[ -f "$f" ] && set -- "$@" "$f"
 done

@@ -18,6 +18,11 @@ Usage (every offset printed is an absolute file offset, in decimal):
   craft.py chunk C ID K               offset and stored length of chunk K
                                       of item ID (e.g. i1)
   craft.py leaf C ID K                offset of index entry K's leaf hash
+  craft.py get C ENTRY                the content of ENTRY on stdout
+  craft.py put C ENTRY FILE           replace ENTRY's content by FILE's
+                                      (added at the end if missing; CRC
+                                      and sizes recomputed, stored)
+  craft.py drop C ENTRY               remove ENTRY
   craft.py flip FILE OFFSET [XOR]     xor one byte (default 0x01)
   craft.py truncate FILE LENGTH       cut FILE to LENGTH bytes
   craft.py resign IN OUT KEY CERT [MD]  re-sign record 0 of IN as is,
@@ -524,6 +529,21 @@ def main(argv):
         entries = load(args[0])[0]
         idx, _, _ = index_entry(entries, args[1], int(args[2]))
         print(idx.doff + 64 + 48 * int(args[2]) + 16)
+    elif cmd == "get":
+        sys.stdout.buffer.write(find(load(args[0])[0], args[1]).content())
+    elif cmd in ("put", "drop"):
+        entries = load(args[0])[0]
+        name = args[1].encode()
+        if cmd == "drop":
+            entries = [e for e in entries if e.name != name]
+        else:
+            with open(args[2], "rb") as f:
+                content = f.read()
+            try:
+                find(entries, name).set_content(content, 0)
+            except KeyError:
+                entries.append(Entry(name, content))
+        save(args[0], serialize(entries)[0])
     elif cmd == "flip":
         off = int(args[1], 0)
         x = int(args[2], 0) if len(args) > 2 else 1

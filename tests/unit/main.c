@@ -32,6 +32,7 @@ static int (*const registrations[])(void) = {
 	unit_register_iodef,
 	unit_register_tsa,
 	unit_register_chain,
+	unit_register_proof,
 };
 
 int

@@ -121,6 +121,7 @@ int unit_register_verify(void);
 int unit_register_iodef(void);
 int unit_register_tsa(void);
 int unit_register_chain(void);
+int unit_register_proof(void);
 
 /* Add a suite and its tests; returns 0 or the CUnit error. */
 typedef struct unit_test {

@@ -4,7 +4,8 @@
 # agrees on the verdict.  A vector FILE with a receipt FILE.head must also
 # give chain-broken, exit 1, head-missing with `--head $(cat FILE.head)`;
 # a vector named *interrupted-append* must report an interrupted-append
-# tail (`trailing` not null).
+# tail (`trailing` not null).  A proof file (*.dexfp) is checked with
+# `dexf verify-proof` instead.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 DEXF=${DEXF:-$here/../../dexf}
@@ -13,13 +14,17 @@ PYTHON3=${PYTHON3:-python3}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
-rows=$(grep -E '^\| [a-z0-9-]+\.(dexf|zip) ' "$here/VECTORS.md")
+rows=$(grep -E '^\| [a-z0-9-]+\.(dexf|dexfp|zip) ' "$here/VECTORS.md")
 [ -n "$rows" ] || { echo "no vectors listed"; exit 1; }
 echo "$rows" | while IFS='|' read -r _ file verdict code kind _; do
 	echo "$file $verdict $code $kind"
 done > "$tmp/list"
 while read -r file verdict code kind; do
-	"$DEXF" verify --trust "$here/ca.pem" --json "$here/$file" > "$tmp/out.json"
+	case $file in
+	*.dexfp) cmd=verify-proof ;;
+	*) cmd=verify ;;
+	esac
+	"$DEXF" $cmd --trust "$here/ca.pem" --json "$here/$file" > "$tmp/out.json"
 	ec=$?
 	got=$("$PYTHON3" - "$tmp/out.json" <<'PY'
 import json, sys
@@ -64,7 +69,7 @@ PY
 			echo "FAIL $file --head $file.head: expected 'chain-broken 1 head-missing', got '$hgot' (exit $hec)"
 		fi
 	fi
-	if [ -x "$EXAMPLE" ] || [ -f "$EXAMPLE" ]; then
+	if [ "$cmd" = verify ] && { [ -x "$EXAMPLE" ] || [ -f "$EXAMPLE" ]; }; then
 		ex=$("$EXAMPLE" "$here/$file" "$here/ca.pem" | sed -n 's/^verdict: //p')
 		if [ "$ex" = "$verdict" ]; then
 			pass=$((pass + 1))

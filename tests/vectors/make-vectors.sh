@@ -10,7 +10,7 @@ pki="$here/../pki"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$here"
-rm -f ./*.dexf ./*.zip
+rm -f ./*.dexf ./*.zip ./*.dexfp
 cp "$pki/ca.pem" ca.pem
 
 # small deterministic evidence: 3 x 4 KiB chunks + a tail, and a log
@@ -183,4 +183,6 @@ reseal(ents, re.sub(rb'urn:uuid:[0-9a-f-]{36}', cid, man, count=1),
 PY
 # the record-chain vectors (chain-*.dexf), also runnable on their own
 sh "$here/make-chain-vectors.sh" "$DEXF" >/dev/null
+# the proof-file vectors (proof-*.dexfp), also runnable on their own
+sh "$here/make-proof-vectors.sh" "$DEXF" >/dev/null
 ls -la "$here"
