@@ -20,8 +20,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <zlib.h>
-
 #include "dexf/chain.h"
 #include "dexf/version.h"
 #include "cms.h"
@@ -364,8 +362,7 @@ write_blob(dexf_appender *a, dexf_zipw *z, const char *name,
 
 	if ((rc = dexf_zipw_begin(z, name, 0, 0644, now)) != 0 ||
 	    (rc = dexf_zipw_write(z, p, len)) != 0 ||
-	    (rc = dexf_zipw_end(z, (uint32_t)crc32(0, p, (uInt)len),
-	    len)) != 0)
+	    (rc = dexf_zipw_end(z, dexf_crc32(0, p, len), len)) != 0)
 		return fail(a, rc, "%s", dexf_errstr(&a->err));
 	return 0;
 }

@@ -76,7 +76,7 @@ process_decode(dexf_pool *p, dexf_codec *c, dexf_slot *s)
 	s->rc = memcmp(s->leaf, s->want, 32) == 0 ? DEXF_SLOT_OK :
 	    DEXF_SLOT_MISMATCH;
 	if (s->rc == DEXF_SLOT_OK)
-		s->crc = (uint32_t)crc32_z(0, s->plain, s->outlen);
+		s->crc = dexf_crc32(0, s->plain, s->outlen);
 }
 
 static void
@@ -91,7 +91,7 @@ process(dexf_pool *p, dexf_codec *c, dexf_slot *s)
 		s->rc = -1;
 		return;
 	}
-	s->crc = (uint32_t)crc32_z(0, s->in, s->inlen);
+	s->crc = dexf_crc32(0, s->in, s->inlen);
 	if (p->compress) {
 		if (dexf_chunk_deflate(c, s->in, s->inlen, s->out,
 		    dexf_chunk_stored_max(p->chunk_size), &s->outlen) != 0)

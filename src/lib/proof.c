@@ -709,7 +709,7 @@ put_entry(dexf_zipw *zw, const char *name, const void *p, size_t len,
 	if ((rc = dexf_zipw_begin(zw, name, 0, 0644, t)) != 0 ||
 	    (rc = dexf_zipw_write(zw, p, len)) != 0)
 		return rc;
-	return dexf_zipw_end(zw, (uint32_t)crc32_z(0, p, len), len);
+	return dexf_zipw_end(zw, dexf_crc32(0, p, len), len);
 }
 
 /* The seal's time-stamp token, if the container has one (it gives the

@@ -791,15 +791,15 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 				 * them, so the recomputed digests can only
 				 * mismatch now, which is the truth. */
 				dexf_leaf_hash(leaf, sl->plain, (size_t)plain);
-				sl->crc = (uint32_t)crc32_z(0, sl->plain,
+				sl->crc = dexf_crc32(0, sl->plain,
 				    (size_t)plain);
 			} else {
 				/* the worker's leaf equals the index's */
 				memcpy(leaf, sl->leaf, 32);
 			}
 			dexf_merkle_add(&mk, leaf);
-			s->crc = (uint32_t)crc32_combine64(s->crc, sl->crc,
-			    (z_off64_t)plain);
+			s->crc = dexf_crc32_combine(s->crc, sl->crc,
+			    plain);
 			s->bytes += plain;
 			if (s->out_fd >= 0 && dexf_write_full(s->out_fd,
 			    sl->plain, (size_t)plain) != 0) {

@@ -865,8 +865,8 @@ add_stream(dexf_writer *w, int fd, const char *name, const struct stat *st,
 				    "%s: compression failed", src);
 				goto fail;
 			}
-			crc = (uint32_t)crc32_combine64(crc, sl->crc,
-			    (z_off64_t)sl->inlen);
+			crc = dexf_crc32_combine(crc, sl->crc,
+			    sl->inlen);
 			memcpy(ie.leaf, sl->leaf, 32);
 			ie.offset = stored;
 			ie.length = (uint32_t)sl->outlen;
@@ -1317,7 +1317,7 @@ write_indexes(dexf_writer *w)
 			return rc;
 		if (dexf_mdset_init(&md, DEXF_HASH_SHA256) != 0)
 			return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
-		crc = (uint32_t)crc32_z(0, hdr, sizeof(hdr));
+		crc = dexf_crc32(0, hdr, sizeof(hdr));
 		dexf_mdset_update(&md, hdr, sizeof(hdr));
 		if ((rc = dexf_zipw_write(&w->zw, hdr, sizeof(hdr))) != 0) {
 			dexf_mdset_free(&md);
@@ -1343,7 +1343,7 @@ write_indexes(dexf_writer *w)
 				}
 			}
 			p = buf + (off - win_off);
-			crc = (uint32_t)crc32_z(crc, p, n);
+			crc = dexf_crc32(crc, p, n);
 			dexf_mdset_update(&md, p, n);
 			if ((rc = dexf_zipw_write(&w->zw, p, n)) != 0) {
 				dexf_mdset_free(&md);
@@ -1366,7 +1366,7 @@ static int
 write_small(dexf_writer *w, const char *name, const unsigned char *data,
     size_t len, int compress)
 {
-	uint32_t crc = (uint32_t)crc32_z(0, data, len);
+	uint32_t crc = dexf_crc32(0, data, len);
 	int rc;
 
 	if ((rc = dexf_zipw_begin(&w->zw, name, compress ? 8 : 0, 0644,

@@ -13,6 +13,7 @@
 
 #include <zlib.h>
 
+#include "chunk.h"
 #include "format.h"
 #include "path.h"
 #include "util.h"
@@ -708,7 +709,7 @@ dexf_zipr_slurp(const dexf_zipr *z, const dexf_zipr_entry *e, size_t max,
 			goto fail;
 		}
 	}
-	if ((uint32_t)crc32(0, plain, (uInt)e->usize) != e->crc) {
+	if (dexf_crc32(0, plain, (size_t)e->usize) != e->crc) {
 		rc = dexf_seterr(z->err, DEXF_EINTEGRITY,
 		    "%s: entry '%s': CRC-32 mismatch", z->what, e->name);
 		goto fail;

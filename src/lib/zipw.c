@@ -13,8 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <zlib.h>
-
+#include "chunk.h"
 #include "util.h"
 #include "zipw.h"
 
@@ -208,7 +207,7 @@ dexf_zipw_mimetype(dexf_zipw *z, const char *content, time_t t)
 	e->method = 0;
 	e->flags = 0;
 	dos_time(t, &e->dostime, &e->dosdate);
-	e->crc = (uint32_t)crc32(0, (const Bytef *)content, (uInt)clen);
+	e->crc = dexf_crc32(0, content, clen);
 	e->csize = e->usize = clen;
 	e->extattr = (uint32_t)(S_IFREG | 0644) << 16;
 	local_header(h, e, 8, 0, (uint32_t)clen, (uint32_t)clen);

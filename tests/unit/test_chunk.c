@@ -1,14 +1,44 @@
 /*
- * test_chunk.c - independent deflate chunks (FORMAT.md 4.3-4.5).
+ * test_chunk.c - independent deflate chunks (FORMAT.md 4.3-4.5), CRC-32.
+ *
+ * The chunk tests run once per deflate engine: suite "chunk-zlib" always,
+ * "chunk-isal" in a build with ISA-L.  Suite "chunk" holds what does not
+ * depend on the engine: the format bounds, CRC-32, and the comparison of
+ * every engine's verdict with zlib's on crafted and damaged chunks.
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 
 #include <zlib.h>
+#ifdef HAVE_ISAL
+#include <isa-l/crc.h>
+#include <isa-l/igzip_lib.h>
+#endif
 
+#include "dexf/version.h"
 #include "chunk.h"
+#include "deflate_scan.h"
 #include "unit.h"
+
+/* The engine of the running suite (set by its init function). */
+static dexf_engine engine = DEXF_ENGINE_ZLIB;
+
+static int
+codec_new(dexf_codec **c, int level)
+{
+	return dexf_codec_new_engine(c, level, engine);
+}
+
+/* The other engine, or the same one in a build without ISA-L. */
+static dexf_engine
+other_engine(void)
+{
+	if (!dexf_deflate_have_isal())
+		return DEXF_ENGINE_ZLIB;
+	return engine == DEXF_ENGINE_ZLIB ? DEXF_ENGINE_ISAL : DEXF_ENGINE_ZLIB;
+}
 
 enum { DATA_ZEROS, DATA_RANDOM, DATA_TEXT };
 
@@ -104,7 +134,7 @@ chunks_of_every_kind_and_size_inflate_back_exactly(void)
 	dexf_codec *c = NULL;
 
 	for (size_t l = 0; l < 3; l++) {
-		UA_INT(dexf_codec_new(&c, levels[l]), 0);
+		UA_INT(codec_new(&c, levels[l]), 0);
 		if (c == NULL)
 			return;
 		for (size_t k = 0; k < 3; k++)
@@ -149,7 +179,7 @@ deflated_chunk_ends_with_full_flush_marker(void)
 	unsigned char *z;
 	size_t clen;
 
-	UA_INT(dexf_codec_new(&c, 6), 0);
+	UA_INT(codec_new(&c, 6), 0);
 	make_data(in, sizeof(in), DATA_TEXT, 3);
 	z = deflate_chunk(c, in, sizeof(in), &clen);
 	UA(z != NULL && clen >= 4);
@@ -184,7 +214,7 @@ concatenated_chunks_plus_trailer_are_one_deflate_stream(void)
 
 		make_data(in + i * CS, n, (int)(i % 3), (uint32_t)(i + 9));
 	}
-	UA_INT(dexf_codec_new(&c, 6), 0);
+	UA_INT(codec_new(&c, 6), 0);
 	for (size_t i = 0; i < NCH && c != NULL; i++) {
 		size_t n = i + 1 < NCH ? CS : total - i * CS, clen;
 		unsigned char *z = deflate_chunk(c, in + i * CS, n, &clen);
@@ -225,7 +255,7 @@ inflate_rejects_corrupted_block_header(void)
 	unsigned char in[4096], back[4096], *z;
 	size_t clen;
 
-	UA_INT(dexf_codec_new(&c, 6), 0);
+	UA_INT(codec_new(&c, 6), 0);
 	make_data(in, sizeof(in), DATA_TEXT, 1);
 	z = deflate_chunk(c, in, sizeof(in), &clen);
 	if (z == NULL) {
@@ -260,7 +290,7 @@ inflate_rejects_wrong_plain_length(void)
 	unsigned char in[8192], back[8193], *z;
 	size_t clen;
 
-	UA_INT(dexf_codec_new(&c, 6), 0);
+	UA_INT(codec_new(&c, 6), 0);
 	make_data(in, sizeof(in), DATA_TEXT, 4);
 	z = deflate_chunk(c, in, sizeof(in), &clen);
 	if (z == NULL) {
@@ -287,7 +317,7 @@ inflate_rejects_truncated_chunk(void)
 	unsigned char in[4096], back[4096], *z;
 	size_t clen;
 
-	UA_INT(dexf_codec_new(&c, 6), 0);
+	UA_INT(codec_new(&c, 6), 0);
 	for (size_t k = 0; k < 2 && c != NULL; k++) {
 		make_data(in, sizeof(in), kinds[k], 5);
 		z = deflate_chunk(c, in, sizeof(in), &clen);
@@ -321,7 +351,7 @@ inflate_rejects_chunk_with_extra_data(void)
 	unsigned char in[4096], back[4096], *z1, *z2, *both;
 	size_t l1, l2;
 
-	UA_INT(dexf_codec_new(&c, 6), 0);
+	UA_INT(codec_new(&c, 6), 0);
 	make_data(in, sizeof(in), DATA_TEXT, 6);
 	z1 = deflate_chunk(c, in, sizeof(in), &l1);
 	z2 = deflate_chunk(c, in, 100, &l2);
@@ -363,7 +393,7 @@ inflate_rejects_chunk_that_ends_the_stream(void)
 	UA_INT(deflate(&s, Z_FINISH), Z_STREAM_END);
 	zlen = sizeof(z) - s.avail_out;
 	deflateEnd(&s);
-	UA_INT(dexf_codec_new(&c, 6), 0);
+	UA_INT(codec_new(&c, 6), 0);
 	UA_INT(dexf_chunk_inflate(c, z, zlen, back, sizeof(back)), -1);
 	/* a good chunk followed by the final trailer is rejected too */
 	fl = deflate_chunk(c, in, sizeof(in), &clen);
@@ -393,8 +423,8 @@ chunks_decode_independently_in_any_order(void)
 	size_t zl[N];
 	dexf_codec *c = NULL, *d = NULL;
 
-	UA_INT(dexf_codec_new(&c, 9), 0);
-	UA_INT(dexf_codec_new(&d, 1), 0);
+	UA_INT(codec_new(&c, 9), 0);
+	UA_INT(codec_new(&d, 1), 0);
 	/* identical text in every chunk: a shared dictionary would show */
 	for (int i = 0; i < N; i++) {
 		make_data(in[i], CS, DATA_TEXT, 0);
@@ -414,16 +444,912 @@ chunks_decode_independently_in_any_order(void)
 	dexf_codec_free(d);
 }
 
-static const unit_test tests[] = {
-	{ "trailer_is_final_empty_fixed_block",
-	    trailer_is_final_empty_fixed_block },
-	{ "stored_max_is_the_format_bound", stored_max_is_the_format_bound },
+/* A named check with the values in its message. */
+static void
+expect(int cond, unsigned line, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	CU_assertImplementation(cond ? CU_TRUE : CU_FALSE, line, what,
+	    __FILE__, "", CU_FALSE);
+}
+#define EXPECT(cond, ...) expect((cond) != 0, __LINE__, __VA_ARGS__)
+
+/* FORMAT.md 4.5 bounds stored chunks by size + size/8 + 1024; the engines
+ * put incompressible data in stored blocks, far below that. */
+static void
+random_max_chunk_stays_within_stored_bound(void)
+{
+	static const int levels[] = { 1, 9 };
+	size_t n = DEXF_CHUNK_MAX, cap = dexf_chunk_stored_max(DEXF_CHUNK_MAX);
+	unsigned char *in = malloc(n), *z = malloc(cap), *back = malloc(n);
+
+	if (in == NULL || z == NULL || back == NULL) {
+		CU_FAIL("malloc");
+		goto done;
+	}
+	unit_fill_random(in, n, 77);
+	for (size_t l = 0; l < 2; l++) {
+		dexf_codec *c = NULL;
+		size_t clen = 0;
+		int rc;
+
+		UA_INT(codec_new(&c, levels[l]), 0);
+		if (c == NULL)
+			break;
+		rc = dexf_chunk_deflate(c, in, n, z, cap, &clen);
+		EXPECT(rc == 0 && clen <= cap, "level %d: 64 MiB random "
+		    "deflates within the bound (%zu of %zu)", levels[l], clen,
+		    cap);
+		EXPECT(rc == 0 && clen <= n + n / 1000, "level %d: stored "
+		    "blocks, %zu bytes for %zu", levels[l], clen, n);
+		if (rc == 0) {
+			UA_MEM(z + clen - 4, "\x00\x00\xff\xff", 4);
+			UA_INT(dexf_deflate_scan(z, clen, n), 0);
+			UA_INT(dexf_chunk_inflate(c, z, clen, back, n), 0);
+			EXPECT(memcmp(back, in, n) == 0, "level %d: 64 MiB "
+			    "random inflates back", levels[l]);
+		}
+		dexf_codec_free(c);
+	}
+done:
+	free(in);
+	free(z);
+	free(back);
+}
+
+/* Whatever engine wrote a chunk, the other one reads it. */
+static void
+chunks_decode_with_the_other_engine(void)
+{
+	static const size_t sizes[] = { 1, 4096, 100000, 1u << 20 };
+	dexf_codec *mine = NULL, *other = NULL;
+
+	UA_INT(codec_new(&mine, 6), 0);
+	UA_INT(dexf_codec_new_engine(&other, 6, other_engine()), 0);
+	for (int k = DATA_ZEROS; k <= DATA_TEXT && mine && other; k++)
+		for (size_t s = 0; s < 4; s++) {
+			size_t n = sizes[s], l1, l2;
+			unsigned char *in = malloc(n), *back = malloc(n);
+			unsigned char *z1 = NULL, *z2 = NULL;
+
+			if (in == NULL || back == NULL) {
+				CU_FAIL("malloc");
+				free(in);
+				free(back);
+				continue;
+			}
+			make_data(in, n, k, (uint32_t)(s + 40));
+			z1 = deflate_chunk(mine, in, n, &l1);
+			z2 = deflate_chunk(other, in, n, &l2);
+			EXPECT(z1 != NULL && dexf_chunk_inflate(other, z1, l1,
+			    back, n) == 0 && memcmp(back, in, n) == 0,
+			    "kind %d size %zu: this engine's chunk, other "
+			    "engine inflates", k, n);
+			EXPECT(z2 != NULL && dexf_chunk_inflate(mine, z2, l2,
+			    back, n) == 0 && memcmp(back, in, n) == 0,
+			    "kind %d size %zu: other engine's chunk, this "
+			    "engine inflates", k, n);
+			free(z1);
+			free(z2);
+			free(in);
+			free(back);
+		}
+	dexf_codec_free(mine);
+	dexf_codec_free(other);
+}
+
+/* An entry may mix chunks of both engines (an append by another build):
+ * it is still one deflate stream for zlib. */
+static void
+chunks_of_both_engines_form_one_stream(void)
+{
+	enum { CS = 65536, NCH = 5 };
+	unsigned char *in = malloc(NCH * CS), *cat = NULL, *out = NULL;
+	dexf_codec *c[2] = { NULL, NULL };
+	size_t catlen = 0, outlen;
+	int ok;
+
+	UA_INT(codec_new(&c[0], 1), 0);
+	UA_INT(dexf_codec_new_engine(&c[1], 9, other_engine()), 0);
+	cat = malloc(NCH * dexf_chunk_stored_max(CS) + 2);
+	if (in == NULL || cat == NULL || c[0] == NULL || c[1] == NULL) {
+		CU_FAIL("setup");
+		goto done;
+	}
+	for (int i = 0; i < NCH; i++) {
+		unsigned char *z;
+		size_t zl;
+
+		make_data(in + i * CS, CS, (i + 2) % 3, (uint32_t)i);
+		z = deflate_chunk(c[i % 2], in + i * CS, CS, &zl);
+		if (z == NULL) {
+			CU_FAIL("deflate");
+			goto done;
+		}
+		memcpy(cat + catlen, z, zl);
+		catlen += zl;
+		free(z);
+	}
+	memcpy(cat + catlen, dexf_deflate_trailer, 2);
+	out = plain_inflate(cat, catlen + 2, NCH * CS, &outlen, &ok);
+	UA_INT(ok, 1);
+	UA_INT(outlen, NCH * CS);
+	if (out != NULL && outlen == NCH * CS)
+		UA_MEM(out, in, NCH * CS);
+done:
+	free(out);
+	free(in);
+	free(cat);
+	dexf_codec_free(c[0]);
+	dexf_codec_free(c[1]);
+}
+
+/* Bytes after the full flush: only blocks without output may follow. */
+static void
+inflate_rejects_trailing_garbage(void)
+{
+	static const struct {
+		const char *bytes;
+		size_t len;
+		int rc;
+	} tails[] = {
+		{ "\x00", 1, -1 },
+		{ "\xff", 1, -1 },
+		{ "\x01", 1, -1 },
+		{ "\x00\x00", 2, -1 },
+		{ "\x00\x00\xff\xff", 4, -1 },
+		/* another empty stored block produces nothing: accepted */
+		{ "\x00\x00\x00\xff\xff", 5, 0 },
+		/* a stored block of one byte is output past the chunk */
+		{ "\x00\x01\x00\xfe\xff\x41\x00\x00\x00\xff\xff", 11, -1 },
+	};
+	unsigned char in[3000], back[3000], *z, *t;
+	dexf_codec *c = NULL;
+	size_t clen;
+
+	UA_INT(codec_new(&c, 6), 0);
+	make_data(in, sizeof(in), DATA_TEXT, 8);
+	z = c ? deflate_chunk(c, in, sizeof(in), &clen) : NULL;
+	t = z ? malloc(clen + 16) : NULL;
+	if (t == NULL) {
+		CU_FAIL("setup");
+		goto done;
+	}
+	for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		int rc;
+
+		memcpy(t, z, clen);
+		memcpy(t + clen, tails[i].bytes, tails[i].len);
+		rc = dexf_chunk_inflate(c, t, clen + tails[i].len, back,
+		    sizeof(back));
+		EXPECT(rc == tails[i].rc, "tail %zu (%zu bytes): got %d, want "
+		    "%d", i, tails[i].len, rc, tails[i].rc);
+	}
+done:
+	free(t);
+	free(z);
+	dexf_codec_free(c);
+}
+
+/* ------------------------------------------------------------ crafted
+ * A small deflate writer for chunks no encoder writes: Huffman codes that
+ * zlib refuses (incomplete, over-subscribed), fixed-code symbols that do
+ * not exist, padding after the last block.
+ */
+struct bw {
+	unsigned char buf[2048];
+	size_t n;
+	uint64_t acc;
+	unsigned nb;
+};
+
+static void
+bw_put(struct bw *w, uint32_t v, unsigned nbits)
+{
+	w->acc |= (uint64_t)v << w->nb;
+	w->nb += nbits;
+	while (w->nb >= 8 && w->n < sizeof(w->buf)) {
+		w->buf[w->n++] = (unsigned char)w->acc;
+		w->acc >>= 8;
+		w->nb -= 8;
+	}
+}
+
+/* A Huffman code goes out most significant bit first. */
+static void
+bw_code(struct bw *w, uint32_t code, unsigned len)
+{
+	for (unsigned i = len; i-- > 0;)
+		bw_put(w, (code >> i) & 1, 1);
+}
+
+static void
+bw_bytes(struct bw *w, const char *p, size_t n)
+{
+	if (w->nb != 0)
+		bw_put(w, 0, 8 - w->nb);
+	for (size_t i = 0; i < n; i++)
+		bw_put(w, (unsigned char)p[i], 8);
+}
+
+/* The empty stored block of a full flush. */
+static void
+bw_flush(struct bw *w)
+{
+	bw_put(w, 0, 3);
+	bw_bytes(w, "\x00\x00\xff\xff", 4);
+}
+
+/* Canonical codes (RFC 1951 3.2.2) of lengths len[0..n-1]. */
+static void
+canon(const uint8_t *len, unsigned n, uint16_t *code)
+{
+	uint16_t count[16] = { 0 }, next[16] = { 0 };
+
+	for (unsigned s = 0; s < n; s++)
+		count[len[s]]++;
+	count[0] = 0;
+	for (unsigned l = 1; l < 16; l++)
+		next[l] = (uint16_t)((next[l - 1] + count[l - 1]) << 1);
+	for (unsigned s = 0; s < n; s++)
+		code[s] = len[s] ? next[len[s]]++ : 0;
+}
+
+/* The code length code of the crafted blocks: 0..12 in 4 bits, 13..18 in
+ * 5 (complete). */
+static const uint8_t cl_std[19] = {
+	4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5
+};
+static const uint8_t cl_order[19] = {
+	16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15
+};
+
+struct dyn {
+	uint8_t cl[19];
+	uint16_t clcode[19];
+	uint8_t len[320];       /* literal/length then distance lengths */
+	uint16_t code[320];
+	unsigned nlen, ndist;
+};
+
+/* Block header, HLIT/HDIST/HCLEN and the code length code. */
+static void
+dyn_begin(struct bw *w, struct dyn *d, unsigned hlit, unsigned hdist)
+{
+	bw_put(w, 4, 3);                /* BFINAL 0, BTYPE 2 */
+	bw_put(w, hlit, 5);
+	bw_put(w, hdist, 5);
+	bw_put(w, 15, 4);               /* all 19 code length codes */
+	for (unsigned i = 0; i < 19; i++)
+		bw_put(w, d->cl[cl_order[i]], 3);
+	canon(d->cl, 19, d->clcode);
+}
+
+/* Write the lengths one code length symbol each, and make the codes. */
+static void
+dyn_lengths(struct bw *w, struct dyn *d)
+{
+	for (unsigned i = 0; i < d->nlen + d->ndist; i++)
+		bw_code(w, d->clcode[d->len[i]], d->cl[d->len[i]]);
+	canon(d->len, d->nlen, d->code);
+	canon(d->len + d->nlen, d->ndist, d->code + d->nlen);
+}
+
+static void
+dyn_lit(struct bw *w, const struct dyn *d, unsigned sym)
+{
+	bw_code(w, d->code[sym], d->len[sym]);
+}
+
+/* Length 3 (symbol 257) at distance symbol dsym (no extra bits). */
+static void
+dyn_match(struct bw *w, const struct dyn *d, unsigned dsym)
+{
+	dyn_lit(w, d, 257);
+	bw_code(w, d->code[d->nlen + dsym], d->len[d->nlen + dsym]);
+}
+
+/* A code with 'a', 'b', end-of-block and length 3 in 2 bits each, and
+ * distances 1 and 2 in 1 bit each: complete. */
+static void
+dyn_std(struct dyn *d)
+{
+	memset(d, 0, sizeof(*d));
+	memcpy(d->cl, cl_std, 19);
+	d->nlen = 258;
+	d->ndist = 2;
+	d->len['a'] = d->len['b'] = d->len[256] = d->len[257] = 2;
+	d->len[258] = d->len[259] = 1;
+}
+
+/* Fixed code (RFC 1951 3.2.6). */
+static void
+fixed_sym(struct bw *w, unsigned sym)
+{
+	if (sym < 144)
+		bw_code(w, 0x30 + sym, 8);
+	else if (sym < 256)
+		bw_code(w, 0x190 + sym - 144, 9);
+	else if (sym < 280)
+		bw_code(w, sym - 256, 7);
+	else
+		bw_code(w, 0xc0 + sym - 280, 8);
+}
+
+struct crafted {
+	const char *name;
+	int rc;                 /* zlib's verdict: 0 accepted, -1 refused */
+	unsigned char chunk[2048];
+	size_t len;
+	char plain[64];
+	size_t plainlen;
+	int igzip_accepts;      /* igzip alone accepts what zlib refuses */
+};
+
+static void
+crafted_done(struct crafted *k, struct bw *w, const char *plain, size_t n)
+{
+	memcpy(k->chunk, w->buf, w->n);
+	k->len = w->n;
+	memcpy(k->plain, plain, n);
+	k->plainlen = n;
+}
+
+/* What a crafted dynamic block holds, and the plaintext it makes. */
+enum body { B_NONE, B_A, B_AA, B_AB, B_ABABA, B_EOB_XY };
+static const char *const body_plain[] = { "", "a", "aa", "ab", "ababa", "xy" };
+
+/* One dynamic block with the code in d (nlen and ndist from HLIT and
+ * HDIST), the body, then the flush block. */
+static size_t
+dyn_case(struct crafted *k, const char *name, int rc, struct dyn *d,
+    unsigned hlit, unsigned hdist, enum body body)
+{
+	struct bw w = { .n = 0 };
+
+	k->name = name;
+	k->rc = rc;
+	d->nlen = hlit + 257;
+	d->ndist = hdist + 1;
+	dyn_begin(&w, d, hlit, hdist);
+	dyn_lengths(&w, d);
+	if (body == B_A || body == B_AA || body == B_AB || body == B_ABABA)
+		dyn_lit(&w, d, 'a');
+	if (body == B_AA)
+		dyn_lit(&w, d, 'a');
+	if (body == B_AB || body == B_ABABA)
+		dyn_lit(&w, d, 'b');
+	if (body == B_ABABA)
+		dyn_match(&w, d, 1);    /* length 3, distance 2 */
+	if (body != B_NONE)
+		dyn_lit(&w, d, 256);
+	if (body == B_EOB_XY) {
+		bw_put(&w, 0, 3);       /* stored "xy" */
+		bw_bytes(&w, "\x02\x00\xfd\xffxy", 6);
+	}
+	bw_flush(&w);
+	crafted_done(k, &w, body_plain[body], strlen(body_plain[body]));
+	return 1;
+}
+
+/* Padding: a literal 0 in 1 bit, end-of-block all ones in 16 - p bits,
+ * then p one bits fill the chunk's last two bytes ff ff. */
+static void
+padded(struct crafted *k, unsigned p)
+{
+	struct bw w = { .n = 0 };
+	struct dyn d;
+	unsigned L = 16 - p, n;
+	char zeros[64] = { 0 };
+
+	memset(&d, 0, sizeof(d));
+	memcpy(d.cl, cl_std, 19);
+	d.nlen = 257;
+	d.ndist = 1;
+	for (unsigned i = 0; i + 1 < L; i++)
+		d.len[i] = (uint8_t)(i + 1);
+	d.len[L - 1] = (uint8_t)L;
+	d.len[256] = (uint8_t)L;        /* the highest code: all ones */
+	dyn_begin(&w, &d, 0, 0);
+	dyn_lengths(&w, &d);
+	/* at least 16 zero bits, ending on a byte boundary */
+	n = 16 + (8 - (unsigned)((w.n * 8 + w.nb + 16) % 8)) % 8;
+	for (unsigned i = 0; i < n; i++)
+		dyn_lit(&w, &d, 0);
+	dyn_lit(&w, &d, 256);
+	bw_put(&w, (1u << p) - 1, p);
+	crafted_done(k, &w, zeros, n);
+}
+
+/* A fixed-code block: 'a', length symbol lsym (3 for 257), distance code
+ * dcode (1 for 0, 2 for 1), end; "aaaa" if valid. */
+static size_t
+fixed_case(struct crafted *k, const char *name, int rc, unsigned lsym,
+    unsigned dcode)
+{
+	struct bw w = { .n = 0 };
+
+	k->name = name;
+	k->rc = rc;
+	bw_put(&w, 2, 3);               /* BFINAL 0, BTYPE 1 */
+	fixed_sym(&w, 'a');
+	fixed_sym(&w, lsym);
+	bw_code(&w, dcode, 5);
+	fixed_sym(&w, 256);
+	bw_flush(&w);
+	crafted_done(k, &w, "aaaa", 4);
+	return 1;
+}
+
+static size_t
+crafted_make(struct crafted *k, size_t max)
+{
+	struct bw w;
+	struct dyn d;
+	size_t n = 0;
+
+	if (max < 32)
+		return 0;
+	dyn_std(&d);
+	n += dyn_case(&k[n], "complete dynamic code", 0, &d, 1, 1, B_ABABA);
+	dyn_std(&d);
+	d.len[257] = 0;                 /* 3 of 4 two-bit codes */
+	k[n].igzip_accepts = 1;
+	n += dyn_case(&k[n], "incomplete literal/length code", -1, &d, 1, 1,
+	    B_AB);
+	dyn_std(&d);
+	d.len[258] = d.len[259] = 2;    /* 2 of 4 two-bit codes */
+	k[n].igzip_accepts = 1;
+	n += dyn_case(&k[n], "incomplete distance code", -1, &d, 1, 1,
+	    B_ABABA);
+	dyn_std(&d);
+	memset(d.cl + 13, 0, 6);        /* 13 of 16 four-bit codes */
+	k[n].igzip_accepts = 1;
+	n += dyn_case(&k[n], "incomplete code length code", -1, &d, 1, 1,
+	    B_ABABA);
+	dyn_std(&d);
+	d.len[258] = 0;
+	n += dyn_case(&k[n], "one distance code of one bit (zlib allows it)",
+	    0, &d, 1, 1, B_ABABA);
+	dyn_std(&d);
+	d.len['b'] = d.len[257] = d.len[258] = d.len[259] = 0;
+	d.len['a'] = d.len[256] = 1;
+	n += dyn_case(&k[n], "no distance codes and no matches", 0, &d, 1, 1,
+	    B_AA);
+	dyn_std(&d);
+	d.len['a'] = d.len['b'] = d.len[257] = d.len[258] = d.len[259] = 0;
+	d.len[256] = 1;
+	n += dyn_case(&k[n], "only an end-of-block code of one bit", 0, &d,
+	    1, 1, B_EOB_XY);
+	dyn_std(&d);
+	d.len['a'] = d.len['b'] = d.len[256] = 1;
+	d.len[257] = 0;
+	n += dyn_case(&k[n], "over-subscribed literal/length code", -1, &d,
+	    1, 1, B_A);
+	dyn_std(&d);
+	d.len[256] = 0;
+	d.len['a'] = 1;
+	d.len['b'] = 2;
+	n += dyn_case(&k[n], "no end-of-block code", -1, &d, 1, 1, B_NONE);
+	dyn_std(&d);
+	n += dyn_case(&k[n], "287 literal/length codes (HLIT 30)", -1, &d,
+	    30, 1, B_NONE);
+	dyn_std(&d);
+	n += dyn_case(&k[n], "31 distance codes (HDIST 30)", -1, &d, 1, 30,
+	    B_NONE);
+
+#define NEXT(nm, verdict) \
+	do { \
+		memset(&w, 0, sizeof(w)); \
+		k[n].name = (nm); \
+		k[n].rc = (verdict); \
+	} while (0)
+#define DONE(p, len) crafted_done(&k[n++], &w, (p), (len))
+	NEXT("repeat code 16 with nothing to repeat", -1);
+	dyn_std(&d);
+	dyn_begin(&w, &d, 1, 1);
+	bw_code(&w, d.clcode[16], d.cl[16]);
+	bw_put(&w, 0, 2);
+	dyn_lengths(&w, &d);
+	bw_flush(&w);
+	DONE("", 0);
+	NEXT("repeat code 18 past the last length", -1);
+	dyn_std(&d);
+	dyn_begin(&w, &d, 1, 1);
+	for (unsigned i = 0; i < 200; i++)
+		bw_code(&w, d.clcode[0], d.cl[0]);
+	bw_code(&w, d.clcode[18], d.cl[18]);
+	bw_put(&w, 127, 7);             /* 138 zeros, 60 were left */
+	bw_flush(&w);
+	DONE("", 0);
+
+	n += fixed_case(&k[n], "fixed code: length symbol 286", -1, 286, 0);
+	n += fixed_case(&k[n], "fixed code: distance code 30", -1, 257, 30);
+	n += fixed_case(&k[n], "distance before the chunk's first byte", -1,
+	    257, 1);
+	n += fixed_case(&k[n], "distance to the chunk's first byte", 0, 257,
+	    0);
+
+	NEXT("reserved block type 3", -1);
+	bw_put(&w, 6, 3);
+	bw_flush(&w);
+	DONE("", 0);
+
+	NEXT("empty stored block with BFINAL", -1);
+	bw_put(&w, 2, 3);
+	fixed_sym(&w, 'a');
+	fixed_sym(&w, 256);
+	bw_put(&w, 1, 3);
+	bw_bytes(&w, "\x00\x00\xff\xff", 4);
+	DONE("a", 1);
+
+	NEXT("two empty stored blocks", 0);
+	bw_put(&w, 2, 3);
+	fixed_sym(&w, 'a');
+	fixed_sym(&w, 256);
+	bw_flush(&w);
+	bw_flush(&w);
+	DONE("a", 1);
+
+	NEXT("stored block ending in 00 00 ff ff, no flush block", 0);
+	bw_put(&w, 0, 3);
+	bw_bytes(&w, "\x06\x00\xf9\xff" "ab\x00\x00\xff\xff", 10);
+	DONE("ab\x00\x00\xff\xff", 6);
+
+	NEXT("stored block cut short", -1);
+	bw_put(&w, 0, 3);
+	bw_bytes(&w, "\x08\x00\xf7\xff" "ab\x00\x00\xff\xff", 10);
+	DONE("ab\x00\x00\xff\xff", 6);
+
+	for (unsigned p = 1; p <= 3; p++) {
+		static const char *names[] = { "", "1 bit of padding after "
+		    "the last block", "2 bits of padding after the last block",
+		    "3 bits of padding: read as a block header" };
+
+		padded(&k[n], p);
+		k[n].name = names[p];
+		k[n++].rc = p < 3 ? 0 : -1;
+	}
+#undef NEXT
+#undef DONE
+	return n;
+}
+
+/* Each engine and the walk give zlib's verdict on every crafted chunk. */
+static void
+crafted_chunks_get_zlib_verdict_from_every_engine(void)
+{
+	enum { MAXK = 40 };
+	struct crafted *k = calloc(MAXK, sizeof(*k));
+	dexf_codec *c[2] = { NULL, NULL };
+	size_t n;
+
+	UA_INT(dexf_codec_new_engine(&c[0], 6, DEXF_ENGINE_ZLIB), 0);
+	UA_INT(dexf_codec_new_engine(&c[1], 6, DEXF_ENGINE_ISAL),
+	    dexf_deflate_have_isal() ? 0 : -1);
+	n = k ? crafted_make(k, MAXK) : 0;
+	UA(n >= 24);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char back[64];
+		int rc;
+
+		EXPECT(k[i].len >= 5 && memcmp(k[i].chunk + k[i].len - 4,
+		    "\x00\x00\xff\xff", 4) == 0, "%s: the chunk ends in "
+		    "00 00 ff ff", k[i].name);
+		rc = dexf_deflate_scan(k[i].chunk, k[i].len, k[i].plainlen);
+		EXPECT(rc == k[i].rc, "%s: walk says %d, zlib %d", k[i].name,
+		    rc, k[i].rc);
+		for (int e = 0; e < 2; e++) {
+			if (c[e] == NULL)
+				continue;
+			memset(back, 0xa5, sizeof(back));
+			rc = dexf_chunk_inflate(c[e], k[i].chunk, k[i].len,
+			    back, k[i].plainlen);
+			EXPECT(rc == k[i].rc, "%s: %s engine says %d, want %d",
+			    k[i].name, e ? "isal" : "zlib", rc, k[i].rc);
+			if (rc == 0)
+				EXPECT(memcmp(back, k[i].plain,
+				    k[i].plainlen) == 0, "%s: %s engine "
+				    "output", k[i].name, e ? "isal" : "zlib");
+		}
+	}
+#ifdef HAVE_ISAL
+	/* The reason for the walk: igzip alone takes incomplete codes.
+	 * Should a new ISA-L refuse them, this fails and the walk may go. */
+	for (size_t i = 0; i < n; i++) {
+		struct inflate_state *st = malloc(sizeof(*st));
+		unsigned char back[64];
+
+		if (!k[i].igzip_accepts || st == NULL) {
+			free(st);
+			continue;
+		}
+		isal_inflate_init(st);
+		st->next_in = k[i].chunk;
+		st->avail_in = (uint32_t)k[i].len;
+		st->next_out = back;
+		st->avail_out = (uint32_t)k[i].plainlen;
+		EXPECT(isal_inflate(st) == ISAL_DECOMP_OK &&
+		    st->avail_out == 0 && memcmp(back, k[i].plain,
+		    k[i].plainlen) == 0, "%s: igzip alone accepts it",
+		    k[i].name);
+		free(st);
+	}
+#endif
+	dexf_codec_free(c[0]);
+	dexf_codec_free(c[1]);
+	free(k);
+}
+
+/* Damaged chunks of every kind: bit flips, cuts, extra bytes, wrong
+ * lengths.  The walk and the ISA-L engine must agree with zlib on each. */
+static void
+damaged_chunks_get_zlib_verdict_from_every_engine(void)
+{
+	static const struct {
+		int level, strategy;
+		int kind;
+		size_t n;
+	} src[] = {
+		{ 1, Z_DEFAULT_STRATEGY, DATA_TEXT, 6000 },
+		{ 6, Z_DEFAULT_STRATEGY, DATA_TEXT, 9000 },
+		{ 9, Z_DEFAULT_STRATEGY, DATA_ZEROS, 5000 },
+		{ 6, Z_DEFAULT_STRATEGY, DATA_RANDOM, 3000 },
+		{ 6, Z_FIXED, DATA_TEXT, 4000 },
+		{ 6, Z_HUFFMAN_ONLY, DATA_TEXT, 4000 },
+		{ 6, Z_RLE, DATA_ZEROS, 4000 },
+		{ 1, -1, DATA_TEXT, 6000 },     /* -1: the ISA-L engine */
+		{ 9, -1, DATA_TEXT, 9000 },
+		{ 1, -1, DATA_RANDOM, 3000 },
+		{ 1, -1, DATA_ZEROS, 7000 },
+	};
+	static const char *tails[] = { "\x00", "\x01", "\x02", "\x03", "\xff",
+	    "\x00\x00\x00\xff\xff", "\x02\x00" };
+	dexf_codec *zc = NULL, *ic = NULL;
+	unsigned char *buf = malloc(16384), *b1 = malloc(16384);
+	unsigned char *b2 = malloc(16384);
+	size_t cases = 0, differ = 0, accepted = 0;
+
+	UA_INT(dexf_codec_new_engine(&zc, 6, DEXF_ENGINE_ZLIB), 0);
+	if (dexf_deflate_have_isal())
+		UA_INT(dexf_codec_new_engine(&ic, 6, DEXF_ENGINE_ISAL), 0);
+	if (buf == NULL || b1 == NULL || b2 == NULL || zc == NULL)
+		goto done;
+	for (size_t s = 0; s < sizeof(src) / sizeof(src[0]); s++) {
+		unsigned char in[9000], *z = NULL;
+		size_t zl = 0, bits;
+		z_stream zs;
+
+		if (src[s].strategy == -1 && ic == NULL)
+			continue;
+		make_data(in, src[s].n, src[s].kind, (uint32_t)s);
+		if (src[s].strategy == -1) {
+			dexf_codec *c = NULL;
+
+			if (dexf_codec_new_engine(&c, src[s].level,
+			    DEXF_ENGINE_ISAL) == 0)
+				z = deflate_chunk(c, in, src[s].n, &zl);
+			dexf_codec_free(c);
+		} else if ((z = malloc(16384)) != NULL) {
+			memset(&zs, 0, sizeof(zs));
+			if (deflateInit2(&zs, src[s].level, Z_DEFLATED, -15, 8,
+			    src[s].strategy) == Z_OK) {
+				zs.next_in = in;
+				zs.avail_in = (uInt)src[s].n;
+				zs.next_out = z;
+				zs.avail_out = 16384;
+				(void)deflate(&zs, Z_FULL_FLUSH);
+				zl = 16384 - zs.avail_out;
+				deflateEnd(&zs);
+			}
+		}
+		if (z == NULL || zl < 5 || zl > 16000) {
+			CU_FAIL("deflate");
+			free(z);
+			continue;
+		}
+		bits = zl * 8;
+		/* mutation m: flips across the chunk (every bit of the last
+		 * 16 bytes), cuts, tails, and the plain length +- 1 */
+		for (size_t m = 0; m < 1500 + 128 + 16 + 7 + 2; m++) {
+			size_t len = zl, plain = src[s].n;
+			int vz, vs, vi;
+
+			memcpy(buf, z, zl);
+			if (m < 1500) {
+				size_t bit = m * bits / 1500;
+
+				buf[bit / 8] ^= (unsigned char)(1u << bit % 8);
+			} else if (m < 1628) {
+				size_t bit = bits - 128 + (m - 1500);
+
+				buf[bit / 8] ^= (unsigned char)(1u << bit % 8);
+			} else if (m < 1644) {
+				len = zl - 1 - (m - 1628) * (zl - 1) / 16;
+			} else if (m < 1651) {
+				const char *t = tails[m - 1644];
+				size_t tl = m - 1644 == 5 ? 5 :
+				    m - 1644 == 6 ? 2 : 1;
+
+				memcpy(buf + zl, t, tl);
+				len = zl + tl;
+			} else {
+				plain += m == 1651 ? 1 : (size_t)-1;
+			}
+			vz = dexf_chunk_inflate(zc, buf, len, b1, plain);
+			vs = dexf_deflate_scan(buf, len, plain);
+			vi = ic ? dexf_chunk_inflate(ic, buf, len, b2, plain) :
+			    vz;
+			cases++;
+			accepted += vz == 0;
+			if (vz != vs || vz != vi || (vz == 0 && ic != NULL &&
+			    memcmp(b1, b2, plain) != 0)) {
+				if (differ++ < 5)
+					EXPECT(0, "source %zu mutation %zu: "
+					    "zlib %d, walk %d, isal %d", s, m,
+					    vz, vs, vi);
+			}
+		}
+		free(z);
+	}
+	EXPECT(cases >= 7 * 1653, "%zu damaged chunks tried", cases);
+	/* both verdicts occur: flips in stored data or in a literal's
+	 * extra bits still decode (to other bytes) */
+	EXPECT(accepted >= 100 && cases - accepted >= 1000, "%zu of %zu "
+	    "damaged chunks accepted", accepted, cases);
+	EXPECT(differ == 0, "%zu of %zu damaged chunks got another verdict "
+	    "than zlib's", differ, cases);
+done:
+	dexf_codec_free(zc);
+	dexf_codec_free(ic);
+	free(buf);
+	free(b1);
+	free(b2);
+}
+
+/* ------------------------------------------------------------ CRC-32 */
+
+static void
+crc32_matches_zlib_on_every_length_and_alignment(void)
+{
+	enum { N = 70000 };
+	unsigned char *p = malloc(N + 64);
+	static const size_t big[] = { 1000, 4095, 4096, 4097, 65535, 65536,
+	    65537, N };
+	size_t bad = 0;
+
+	if (p == NULL) {
+		CU_FAIL("malloc");
+		return;
+	}
+	unit_fill_random(p, N + 64, 5);
+	UA_INT(dexf_crc32(0, "123456789", 9), 0xcbf43926u);
+	UA_INT(dexf_crc32(0, NULL, 0), 0);
+	UA_INT(dexf_crc32(0x12345678u, NULL, 0), 0x12345678u);
+	for (size_t off = 0; off < 16; off++) {
+		for (size_t n = 0; n < 300; n++)
+			if (dexf_crc32(0, p + off, n) !=
+			    (uint32_t)crc32_z(0, p + off, n))
+				bad++;
+		for (size_t i = 0; i < sizeof(big) / sizeof(big[0]); i++)
+			if (dexf_crc32(0, p + off, big[i]) !=
+			    (uint32_t)crc32_z(0, p + off, big[i]))
+				bad++;
+	}
+	EXPECT(bad == 0, "%zu of %d CRC-32s differ from zlib's", bad,
+	    16 * 308);
+	/* continued in pieces, from any start value */
+	for (size_t cut = 0; cut < N; cut += 6999) {
+		uint32_t c = dexf_crc32(dexf_crc32(0, p, cut), p + cut,
+		    N - cut);
+
+		EXPECT(c == (uint32_t)crc32_z(0, p, N), "CRC-32 in two "
+		    "pieces cut at %zu", cut);
+	}
+	EXPECT(dexf_crc32(0xdeadbeefu, p, 1234) ==
+	    (uint32_t)crc32_z(0xdeadbeefu, p, 1234), "CRC-32 continued from "
+	    "0xdeadbeef");
+#ifdef HAVE_ISAL
+	/* dexf_crc32() follows DEXF_DEFLATE; compare ISA-L itself too */
+	bad = 0;
+	for (size_t off = 0; off < 16; off++)
+		for (size_t n = 1; n < 300; n++)
+			if (crc32_gzip_refl(0x5a5a5a5au, p + off, n) !=
+			    (uint32_t)crc32_z(0x5a5a5a5au, p + off, n))
+				bad++;
+	EXPECT(bad == 0, "%zu crc32_gzip_refl() results differ from zlib's",
+	    bad);
+	UA_INT(crc32_gzip_refl(0, p, N), (uint32_t)crc32_z(0, p, N));
+#endif
+	free(p);
+}
+
+static void
+crc32_combine_joins_two_parts(void)
+{
+	unsigned char p[5000];
+
+	unit_fill_random(p, sizeof(p), 6);
+	for (size_t cut = 0; cut <= sizeof(p); cut += 1250) {
+		uint32_t a = dexf_crc32(0, p, cut);
+		uint32_t b = dexf_crc32(0, p + cut, sizeof(p) - cut);
+
+		EXPECT(dexf_crc32_combine(a, b, sizeof(p) - cut) ==
+		    dexf_crc32(0, p, sizeof(p)), "CRC-32 combined at %zu",
+		    cut);
+	}
+	EXPECT(dexf_crc32_combine(dexf_crc32(0, p, 10), 0, 0) ==
+	    dexf_crc32(0, p, 10), "combining with nothing");
+}
+
+/* Lengths past 4 GiB count in full: the CRC of 2^32 + 100 zero bytes put
+ * together in both orders (a length cut to 32 bits breaks one). */
+static void
+crc32_combine_takes_64_bit_lengths(void)
+{
+	unsigned char zero[2048] = { 0 };
+	uint32_t z[33], z100 = dexf_crc32(0, zero, 100);
+
+	z[10] = dexf_crc32(0, zero, 1024);
+	for (int k = 10; k < 32; k++)
+		z[k + 1] = dexf_crc32_combine(z[k], z[k], (uint64_t)1 << k);
+	UA_INT(z[11], dexf_crc32(0, zero, 2048));
+	EXPECT(dexf_crc32_combine(z[32], z100, 100) ==
+	    dexf_crc32_combine(z100, z[32], (uint64_t)1 << 32),
+	    "CRC-32 of 2^32 + 100 zero bytes, both orders");
+}
+
+/* DEXF_DEFLATE picks the engine once; the version line names it. */
+static void
+engine_is_chosen_once_and_named(void)
+{
+	const char *env = getenv("DEXF_DEFLATE");
+	const char *want = dexf_deflate_have_isal() && !(env != NULL &&
+	    strcmp(env, "zlib") == 0) ? "isal" : "zlib";
+	const char *b = dexf_backends();
+	dexf_codec *c = NULL;
+
+	UA_STR(dexf_deflate_engine(), want);
+	UA_INT(dexf_codec_new_engine(&c, 1, DEXF_ENGINE_ISAL),
+	    dexf_deflate_have_isal() ? 0 : -1);
+	UA(dexf_deflate_have_isal() ? c != NULL : c == NULL);
+	dexf_codec_free(c);
+	UA_INT(dexf_codec_new_engine(&c, 1, DEXF_ENGINE_ZLIB), 0);
+	dexf_codec_free(c);
+	if (strcmp(want, "isal") == 0) {
+		UA_HAS(b, ") deflate, zlib ");
+		UA_HAS(b, " (fallback)");
+	} else if (dexf_deflate_have_isal()) {
+		UA_HAS(b, " (deflate, DEXF_DEFLATE=zlib), ISA-L ");
+	} else {
+		UA_HAS(b, " (deflate), libxml2");
+	}
+	UA(dexf_deflate_have_isal() == (strstr(b, "ISA-L") != NULL));
+#ifdef HAVE_ISAL
+	UA_INT(dexf_deflate_have_isal(), 1);
+#else
+	UA_INT(dexf_deflate_have_isal(), 0);
+#endif
+}
+
+static const unit_test engine_tests[] = {
 	{ "chunks_of_every_kind_and_size_inflate_back_exactly",
 	    chunks_of_every_kind_and_size_inflate_back_exactly },
+	{ "random_max_chunk_stays_within_stored_bound",
+	    random_max_chunk_stays_within_stored_bound },
 	{ "deflated_chunk_ends_with_full_flush_marker",
 	    deflated_chunk_ends_with_full_flush_marker },
 	{ "concatenated_chunks_plus_trailer_are_one_deflate_stream",
 	    concatenated_chunks_plus_trailer_are_one_deflate_stream },
+	{ "chunks_decode_with_the_other_engine",
+	    chunks_decode_with_the_other_engine },
+	{ "chunks_of_both_engines_form_one_stream",
+	    chunks_of_both_engines_form_one_stream },
 	{ "inflate_rejects_corrupted_block_header",
 	    inflate_rejects_corrupted_block_header },
 	{ "inflate_rejects_wrong_plain_length",
@@ -431,6 +1357,8 @@ static const unit_test tests[] = {
 	{ "inflate_rejects_truncated_chunk", inflate_rejects_truncated_chunk },
 	{ "inflate_rejects_chunk_with_extra_data",
 	    inflate_rejects_chunk_with_extra_data },
+	{ "inflate_rejects_trailing_garbage",
+	    inflate_rejects_trailing_garbage },
 	{ "inflate_rejects_chunk_that_ends_the_stream",
 	    inflate_rejects_chunk_that_ends_the_stream },
 	{ "chunks_decode_independently_in_any_order",
@@ -438,8 +1366,52 @@ static const unit_test tests[] = {
 	{ NULL, NULL }
 };
 
+static const unit_test tests[] = {
+	{ "trailer_is_final_empty_fixed_block",
+	    trailer_is_final_empty_fixed_block },
+	{ "stored_max_is_the_format_bound", stored_max_is_the_format_bound },
+	{ "engine_is_chosen_once_and_named", engine_is_chosen_once_and_named },
+	{ "crafted_chunks_get_zlib_verdict_from_every_engine",
+	    crafted_chunks_get_zlib_verdict_from_every_engine },
+	{ "damaged_chunks_get_zlib_verdict_from_every_engine",
+	    damaged_chunks_get_zlib_verdict_from_every_engine },
+	{ "crc32_matches_zlib_on_every_length_and_alignment",
+	    crc32_matches_zlib_on_every_length_and_alignment },
+	{ "crc32_combine_joins_two_parts", crc32_combine_joins_two_parts },
+	{ "crc32_combine_takes_64_bit_lengths",
+	    crc32_combine_takes_64_bit_lengths },
+	{ NULL, NULL }
+};
+
+static int
+use_zlib(void)
+{
+	engine = DEXF_ENGINE_ZLIB;
+	return 0;
+}
+
+#ifdef HAVE_ISAL
+static int
+use_isal(void)
+{
+	engine = DEXF_ENGINE_ISAL;
+	return 0;
+}
+#endif
+
 int
 unit_register_chunk(void)
 {
-	return unit_add_suite("chunk", NULL, NULL, tests);
+	int rc;
+
+	if ((rc = unit_add_suite("chunk", NULL, NULL, tests)) != 0 ||
+	    (rc = unit_add_suite("chunk-zlib", use_zlib, NULL,
+	    engine_tests)) != 0)
+		return rc;
+#ifdef HAVE_ISAL
+	rc = unit_add_suite("chunk-isal", use_isal, NULL, engine_tests);
+#else
+	printf("test_unit: built without ISA-L: no suite chunk-isal\n");
+#endif
+	return rc;
 }

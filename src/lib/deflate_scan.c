@@ -1,0 +1,503 @@
+/*
+ * deflate_scan.c - walk a deflate chunk with zlib's acceptance rules.
+ *
+ * dexf_chunk_inflate() with zlib accepts a chunk when one raw inflate of
+ * all its bytes (FORMAT.md 4.5):
+ *   - reports no error: zlib's inflate_table() rejects Huffman codes that
+ *     are over-subscribed or incomplete (one code of length 1 excepted,
+ *     never for the code length code), more than 286 length or 30
+ *     distance symbols, a missing end-of-block code, bad repeats in the
+ *     code lengths, symbols 286/287 and distance codes 30/31 of the fixed
+ *     code, reserved block type 3, stored LEN != ~NLEN, distances before
+ *     the first output byte;
+ *   - finishes no block with BFINAL set: that ends the stream, and a final
+ *     block left unfinished does not end at a block boundary either;
+ *   - produces exactly the chunk length;
+ *   - stops at a block boundary having used every byte.  zlib reads the
+ *     next block header as soon as 3 bits are left, so at most 2 padding
+ *     bits may follow the last block;
+ *   - and the chunk is at least 5 bytes ending in 00 00 ff ff.
+ * This file decides the same without writing output: it decodes every
+ * symbol (so it finds every block header) and counts output bytes instead
+ * of producing them.  Every failure is a refusal, so the order of the
+ * checks does not matter.  The unit tests compare its verdict with zlib's
+ * on crafted and on thousands of damaged chunks.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "deflate_scan.h"
+
+#define MAXBITS 15
+#define LROOT 11                /* first-level lookup bits, lit/len */
+#define DROOT 8                 /* distances */
+#define CROOT 7                 /* code length codes are at most 7 bits */
+
+enum { CODES, LENS, DISTS };    /* zlib's inflate_table() kinds */
+
+/* Lookup entries: code length in bits 0-3 (0: a longer code, or no code),
+ * what the symbol is in bits 4-6, extra bits in 7-10 and a value in 16-31
+ * (literal, length or distance base, code length symbol).  A symbol zlib
+ * rejects when decoded (fixed code: 286, 287, distances 30, 31) is K_BAD.
+ * K_SYM2 is two literals whose codes fit the lookup bits together. */
+#define K_BAD 0x00
+#define K_SYM 0x10              /* literal, distance, code length symbol */
+#define K_SYM2 0x20
+#define K_LEN 0x30
+#define K_EOB 0x40
+#define E_BITS(e) ((e) & 15u)
+#define E_KIND(e) ((e) & 0x70u)
+#define E_EXTRA(e) (((e) >> 7) & 15u)
+#define E_VAL(e) ((e) >> 16)
+
+/* A canonical Huffman code: counts and symbols in code order (for the
+ * bit-by-bit decode of long codes, as in zlib's contrib/puff), the lookup
+ * table of the codes of at most rootbits bits and, for literal/length
+ * codes, the same table with pairs of literals. */
+struct huff {
+	uint16_t count[MAXBITS + 1];
+	uint16_t sym[288];
+	uint32_t *root;
+	uint32_t *pair;
+	unsigned rootbits;
+	int kind;
+};
+
+/* LSB-first bit reader.  Past the end it feeds zero bytes, counted in
+ * `over`; the caller rejects the chunk if a block ends beyond the input. */
+struct bitin {
+	const uint8_t *start, *p, *end;
+	uint64_t hold;
+	unsigned bits;
+	size_t over;
+};
+
+static const uint16_t lbase[29] = {
+	3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51,
+	59, 67, 83, 99, 115, 131, 163, 195, 227, 258
+};
+static const uint8_t lext[29] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4,
+	4, 5, 5, 5, 5, 0
+};
+static const uint16_t dbase[30] = {
+	1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385,
+	513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577
+};
+static const uint8_t dext[30] = {
+	0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10,
+	10, 11, 11, 12, 12, 13, 13
+};
+
+/* Top up the bit buffer to at least 56 bits; -1 once it is certain that
+ * bits beyond the input were used (more than 8 zero bytes fed). */
+static int
+refill(struct bitin *b)
+{
+	if (b->end - b->p >= 8) {
+		const uint8_t *q = b->p;
+		uint64_t v = (uint64_t)q[0] | (uint64_t)q[1] << 8 |
+		    (uint64_t)q[2] << 16 | (uint64_t)q[3] << 24 |
+		    (uint64_t)q[4] << 32 | (uint64_t)q[5] << 40 |
+		    (uint64_t)q[6] << 48 | (uint64_t)q[7] << 56;
+
+		/* bits above the count are the next bytes' own bits, so
+		 * loading them again later ORs in the same values */
+		b->hold |= v << b->bits;
+		b->p += (63 - b->bits) >> 3;
+		b->bits |= 56;
+		return 0;
+	}
+	while (b->bits <= 56) {
+		if (b->p < b->end)
+			b->hold |= (uint64_t)*b->p++ << b->bits;
+		else if (++b->over > 8)
+			return -1;
+		b->bits += 8;
+	}
+	return 0;
+}
+
+static unsigned
+take(struct bitin *b, unsigned n)
+{
+	unsigned v = (unsigned)(b->hold & ((1u << n) - 1));
+
+	b->hold >>= n;
+	b->bits -= n;
+	return v;
+}
+
+/* Bits consumed so far, counting fed zero bytes. */
+static uint64_t
+used_bits(const struct bitin *b)
+{
+	return ((uint64_t)(b->p - b->start) + b->over) * 8 - b->bits;
+}
+
+/* The lookup entry of `sym` (without its code length). */
+static uint32_t
+entry(int kind, unsigned sym)
+{
+	if (kind == LENS) {
+		if (sym < 256)
+			return K_SYM | sym << 16;
+		if (sym == 256)
+			return K_EOB;
+		if (sym - 257 >= 29)
+			return K_BAD;
+		return K_LEN | (uint32_t)lext[sym - 257] << 7 |
+		    (uint32_t)lbase[sym - 257] << 16;
+	}
+	if (kind == DISTS)
+		return sym >= 30 ? K_BAD : K_SYM |
+		    (uint32_t)dext[sym] << 7 | (uint32_t)dbase[sym] << 16;
+	return K_SYM | sym << 16;
+}
+
+/* Build a code from lengths with inflate_table()'s checks; -1 when zlib
+ * would reject it. */
+static int
+huff_build(struct huff *h, const uint8_t *len, unsigned n, int kind)
+{
+	uint16_t offs[MAXBITS + 1], next[MAXBITS + 1];
+	int left = 1, max = 0;
+
+	h->kind = kind;
+	memset(h->count, 0, sizeof(h->count));
+	for (unsigned s = 0; s < n; s++)
+		h->count[len[s]]++;
+	for (int l = 1; l <= MAXBITS; l++) {
+		left = (left << 1) - h->count[l];
+		if (left < 0)
+			return -1;              /* over-subscribed */
+		if (h->count[l] != 0)
+			max = l;
+	}
+	if (max == 0) {
+		/* zlib builds a table that fails when used; for the code
+		 * length code every length then reads as 0, and a block
+		 * without an end-of-block code is an error in any case */
+		if (kind == CODES)
+			return -1;
+	} else if (left > 0 && (kind == CODES || max != 1)) {
+		return -1;                      /* incomplete */
+	}
+	offs[1] = 0;
+	next[1] = 0;
+	for (int l = 1; l < MAXBITS; l++) {
+		offs[l + 1] = (uint16_t)(offs[l] + h->count[l]);
+		next[l + 1] = (uint16_t)((next[l] + h->count[l]) << 1);
+	}
+	memset(h->root, 0, sizeof(*h->root) << h->rootbits);
+	for (unsigned s = 0; s < n; s++) {
+		unsigned l = len[s], code, rev = 0;
+		uint32_t e;
+
+		if (l == 0)
+			continue;
+		h->sym[offs[l]++] = (uint16_t)s;
+		if (l > h->rootbits)
+			continue;
+		code = next[l]++;
+		for (unsigned i = 0; i < l; i++)
+			rev |= ((code >> i) & 1u) << (l - 1 - i);
+		e = entry(kind, s) | l;
+		for (unsigned i = rev; i < (1u << h->rootbits); i += 1u << l)
+			h->root[i] = e;
+	}
+	/* literal pairs: the second code is read from the bits after the
+	 * first; it must fit in what is left of the lookup bits */
+	for (unsigned i = 0; h->pair != NULL && i < (1u << h->rootbits); i++) {
+		uint32_t e = h->root[i], e2;
+
+		h->pair[i] = e;
+		if (E_KIND(e) != K_SYM || E_BITS(e) == 0)
+			continue;
+		e2 = h->root[i >> E_BITS(e)];
+		if (E_KIND(e2) == K_SYM && E_BITS(e2) != 0 &&
+		    E_BITS(e) + E_BITS(e2) <= h->rootbits)
+			h->pair[i] = K_SYM2 | (E_BITS(e) + E_BITS(e2));
+	}
+	return 0;
+}
+
+/* The entry for a code longer than the lookup table, or for a bit pattern
+ * that is no code (0): decode bit by bit (zlib's contrib/puff). */
+static uint32_t
+slow_entry(const struct huff *h, uint64_t hold)
+{
+	int code = 0, first = 0, index = 0;
+
+	for (unsigned l = 1; l <= MAXBITS; l++) {
+		int count = h->count[l];
+
+		code |= (int)((hold >> (l - 1)) & 1);
+		if (code - count < first)
+			return entry(h->kind, h->sym[index + (code - first)]) |
+			    l;
+		index += count;
+		first = (first + count) << 1;
+		code <<= 1;
+	}
+	return 0;
+}
+
+/* Next entry, its code consumed (the buffer holds at least 15 bits); 0
+ * for a bit pattern that is no code. */
+static uint32_t
+decode(struct bitin *b, const struct huff *h)
+{
+	uint32_t e = h->root[b->hold & ((1u << h->rootbits) - 1)];
+
+	if (E_BITS(e) == 0 && (e = slow_entry(h, b->hold)) == 0)
+		return 0;
+	b->hold >>= E_BITS(e);
+	b->bits -= E_BITS(e);
+	return e;
+}
+
+/* The symbols of one Huffman block up to its end-of-block code.  This is
+ * the hot loop: it runs on local copies of the bit buffer, and counts
+ * literals in runs between refills. */
+static int
+codes(struct bitin *b, const struct huff *lit, const struct huff *dist,
+    size_t *outp, size_t plainlen)
+{
+	const uint32_t *lpair = lit->pair, *droot = dist->root;
+	const uint64_t lmask = (1u << lit->rootbits) - 1;
+	const uint64_t dmask = (1u << dist->rootbits) - 1;
+	uint64_t hold = b->hold;
+	unsigned bits = b->bits;
+	size_t out = *outp;
+
+	for (;;) {
+		uint32_t e;
+		unsigned n, x;
+		size_t len, d;
+
+		/* 15 + 5 + 15 + 13 bits for the longest length/distance */
+		if (bits < 48) {
+			b->hold = hold;
+			b->bits = bits;
+			if (refill(b) != 0 || out > plainlen)
+				return -1;
+			hold = b->hold;
+			bits = b->bits;
+		}
+		e = lpair[hold & lmask];
+		if (E_BITS(e) != 0 && E_KIND(e) <= K_SYM2 && E_KIND(e) != 0) {
+			/* a run of literals: up to 3 x 15 bits */
+			for (int k = 0; k < 3; k++) {
+				hold >>= E_BITS(e);
+				bits -= E_BITS(e);
+				out += E_KIND(e) >> 4;  /* 1 or 2 */
+				e = lpair[hold & lmask];
+				if (E_BITS(e) == 0 || E_KIND(e) > K_SYM2 ||
+				    E_KIND(e) == 0)
+					break;
+			}
+			continue;
+		}
+		if (E_BITS(e) == 0 && (e = slow_entry(lit, hold)) == 0)
+			return -1;
+		n = E_BITS(e);
+		if (E_KIND(e) == K_SYM) {
+			hold >>= n;
+			bits -= n;
+			out++;
+			continue;
+		}
+		if (E_KIND(e) == K_EOB) {
+			hold >>= n;
+			bits -= n;
+			break;
+		}
+		if (E_KIND(e) == K_BAD)
+			return -1;              /* 286, 287 (fixed code) */
+		x = E_EXTRA(e);
+		len = E_VAL(e) + ((hold >> n) & ((1u << x) - 1));
+		hold >>= n + x;
+		bits -= n + x;
+		e = droot[hold & dmask];
+		if (E_BITS(e) == 0 && (e = slow_entry(dist, hold)) == 0)
+			return -1;
+		if (E_KIND(e) == K_BAD)
+			return -1;              /* 30, 31 (fixed code) */
+		n = E_BITS(e);
+		x = E_EXTRA(e);
+		d = E_VAL(e) + ((hold >> n) & ((1u << x) - 1));
+		hold >>= n + x;
+		bits -= n + x;
+		if (d > out)
+			return -1;              /* before the chunk's output */
+		out += len;
+	}
+	b->hold = hold;
+	b->bits = bits;
+	if (out > plainlen)
+		return -1;
+	*outp = out;
+	return 0;
+}
+
+/* The fixed code (RFC 1951 3.2.6), built once per process. */
+static uint32_t fixed_lroot[1u << LROOT], fixed_lpair[1u << LROOT];
+static uint32_t fixed_droot[1u << DROOT];
+static struct huff fixed_lit = {
+	.root = fixed_lroot, .pair = fixed_lpair, .rootbits = LROOT
+};
+static struct huff fixed_dist = { .root = fixed_droot, .rootbits = DROOT };
+static pthread_once_t fixed_once = PTHREAD_ONCE_INIT;
+
+static void
+fixed_build(void)
+{
+	uint8_t len[288];
+
+	memset(len, 8, 144);
+	memset(len + 144, 9, 112);
+	memset(len + 256, 7, 24);
+	memset(len + 280, 8, 8);
+	(void)huff_build(&fixed_lit, len, 288, LENS);
+	/* 32 codes of 5 bits; 30 and 31 are rejected when decoded */
+	memset(len, 5, 32);
+	(void)huff_build(&fixed_dist, len, 32, DISTS);
+}
+
+static int
+dynamic(struct bitin *b, struct huff *lit, struct huff *dist)
+{
+	static const uint8_t order[19] = {
+		16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15
+	};
+	uint8_t lens[286 + 30], clen[19] = { 0 };
+	uint32_t croot[1u << CROOT];
+	struct huff cl = { .root = croot, .rootbits = CROOT };
+	unsigned nlen, ndist, ncode, have = 0;
+
+	if (refill(b) != 0)
+		return -1;
+	nlen = take(b, 5) + 257;
+	ndist = take(b, 5) + 1;
+	ncode = take(b, 4) + 4;
+	if (nlen > 286 || ndist > 30)
+		return -1;
+	for (unsigned i = 0; i < ncode; i++) {
+		if (b->bits < 3 && refill(b) != 0)
+			return -1;
+		clen[order[i]] = (uint8_t)take(b, 3);
+	}
+	if (huff_build(&cl, clen, 19, CODES) != 0)
+		return -1;
+	while (have < nlen + ndist) {
+		unsigned len, copy, sym;
+		uint32_t e;
+
+		if (b->bits < CROOT + 7 && refill(b) != 0)
+			return -1;
+		if ((e = decode(b, &cl)) == 0)
+			return -1;
+		if ((sym = E_VAL(e)) < 16) {
+			lens[have++] = (uint8_t)sym;
+			continue;
+		}
+		if (sym == 16) {
+			if (have == 0)
+				return -1;
+			len = lens[have - 1];
+			copy = 3 + take(b, 2);
+		} else {
+			len = 0;
+			copy = sym == 17 ? 3 + take(b, 3) : 11 + take(b, 7);
+		}
+		if (have + copy > nlen + ndist)
+			return -1;
+		while (copy-- > 0)
+			lens[have++] = (uint8_t)len;
+	}
+	if (lens[256] == 0)
+		return -1;                      /* no end-of-block code */
+	if (huff_build(lit, lens, nlen, LENS) != 0 ||
+	    huff_build(dist, lens + nlen, ndist, DISTS) != 0)
+		return -1;
+	return 0;
+}
+
+/* A stored block after its 3 header bits: LEN, NLEN and LEN bytes. */
+static int
+stored(struct bitin *b, size_t inlen, size_t *out, size_t plainlen)
+{
+	size_t pos, len;
+	const uint8_t *q;
+
+	(void)take(b, b->bits & 7);             /* to the byte boundary */
+	pos = (size_t)(b->p - b->start) + b->over - b->bits / 8;
+	if (pos > inlen || inlen - pos < 4)
+		return -1;
+	q = b->start + pos;
+	len = (size_t)q[0] | (size_t)q[1] << 8;
+	if (((size_t)q[2] | (size_t)q[3] << 8) != (~len & 0xffff))
+		return -1;
+	pos += 4;
+	if (len > inlen - pos || len > plainlen - *out)
+		return -1;
+	*out += len;
+	/* restart the reader at the next byte */
+	b->p = b->start + pos + len;
+	b->hold = 0;
+	b->bits = 0;
+	b->over = 0;
+	return 0;
+}
+
+int
+dexf_deflate_scan(const void *in, size_t inlen, size_t plainlen)
+{
+	uint32_t lroot[1u << LROOT], lpair[1u << LROOT], droot[1u << DROOT];
+	struct huff lit = { .root = lroot, .pair = lpair, .rootbits = LROOT };
+	struct huff dist = { .root = droot, .rootbits = DROOT };
+	struct bitin b = { in, in, (const uint8_t *)in + inlen, 0, 0, 0 };
+	uint64_t total = (uint64_t)inlen * 8;
+	size_t out = 0;
+
+	if (inlen < 5 || memcmp(b.end - 4, "\x00\x00\xff\xff", 4) != 0)
+		return -1;
+	for (;;) {
+		uint64_t used = used_bits(&b);
+		unsigned head;
+
+		if (used > total)
+			return -1;      /* the last block ran past the end */
+		if (total - used < 3)
+			break;          /* at a block boundary, input used up */
+		if (b.bits < 3 && refill(&b) != 0)
+			return -1;
+		head = take(&b, 3);
+		if (head & 1)
+			return -1;      /* BFINAL */
+		switch (head >> 1) {
+		case 0:
+			if (stored(&b, inlen, &out, plainlen) != 0)
+				return -1;
+			continue;
+		case 1:
+			pthread_once(&fixed_once, fixed_build);
+			if (codes(&b, &fixed_lit, &fixed_dist, &out,
+			    plainlen) != 0)
+				return -1;
+			continue;
+		case 2:
+			if (dynamic(&b, &lit, &dist) != 0 ||
+			    codes(&b, &lit, &dist, &out, plainlen) != 0)
+				return -1;
+			continue;
+		default:
+			return -1;      /* reserved block type */
+		}
+	}
+	return out == plainlen ? 0 : -1;
+}

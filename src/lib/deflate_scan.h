@@ -1,0 +1,20 @@
+/*
+ * deflate_scan.h - check a deflate chunk's structure without inflating it.
+ *
+ * zlib is the reference decoder of FORMAT.md 4.5: dexf_chunk_inflate()
+ * accepts exactly what zlib's inflate() accepts under the chunk rules.
+ * Other decoders (ISA-L) accept more, for example Huffman codes that are
+ * incomplete, so a chunk decoded by them is first walked here with zlib's
+ * acceptance rules: same verdict, whatever engine produced the bytes.
+ */
+#ifndef DEXF_DEFLATE_SCAN_H
+#define DEXF_DEFLATE_SCAN_H
+
+#include <stddef.h>
+
+/* 0 if `in` (inlen bytes) is a valid dexf chunk that inflates to exactly
+ * plainlen bytes by the rules of FORMAT.md 4.5 as zlib applies them, -1
+ * otherwise.  Produces no output; uses about 20 KiB of stack. */
+int dexf_deflate_scan(const void *in, size_t inlen, size_t plainlen);
+
+#endif
