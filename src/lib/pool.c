@@ -33,8 +33,7 @@ struct dexf_pool {
 	worker *workers;
 	int nworkers, started, stop;
 	/* linear (stream-order) work: its own FIFO of slots and thread */
-	dexf_linear_fn lin_fn;
-	void *lin_ctx;
+	dexf_mdset *lin_md;
 	size_t *lq, lqhead, lqlen;
 	unsigned char *lin_done;
 	int lin_failed, lin_started;
@@ -106,12 +105,12 @@ static int
 linear(dexf_pool *p, dexf_slot *s)
 {
 	if (!p->decode)
-		return p->lin_fn(p->lin_ctx, s->in, s->inlen);
+		return dexf_mdset_update(p->lin_md, s->in, s->inlen);
 	if (s->rc == DEXF_SLOT_IO)
 		return 0; /* the scan stops at this slot */
 	if (s->rc != DEXF_SLOT_OK)
 		memset((unsigned char *)(uintptr_t)s->plain, 0, s->outlen);
-	return p->lin_fn(p->lin_ctx, s->plain, s->outlen);
+	return dexf_mdset_update(p->lin_md, s->plain, s->outlen);
 }
 
 static void *
@@ -134,7 +133,7 @@ run_linear(void *arg)
 		p->lqhead = (p->lqhead + 1) % p->nslots;
 		p->lqlen--;
 		pthread_mutex_unlock(&p->mu);
-		if (p->lin_fn != NULL && linear(p, &p->slots[i]) != 0)
+		if (p->lin_md != NULL && linear(p, &p->slots[i]) != 0)
 			p->lin_failed = 1;
 		pthread_mutex_lock(&p->mu);
 		p->lin_done[i] = 1;
@@ -312,7 +311,7 @@ dexf_pool_submit(dexf_pool *p, size_t i)
 {
 	if (p->nworkers == 0) {
 		process(p, p->inline_codec, &p->slots[i]);
-		if (p->lin_fn != NULL && linear(p, &p->slots[i]) != 0)
+		if (p->lin_md != NULL && linear(p, &p->slots[i]) != 0)
 			p->lin_failed = 1;
 		p->state[i] = S_DONE;
 		return;
@@ -335,7 +334,7 @@ dexf_pool_process_now(dexf_pool *p, size_t i)
 	/* the slot is not queued, so no worker can touch it, and nothing
 	 * else is in flight, so the linear order holds */
 	process(p, p->inline_codec, &p->slots[i]);
-	if (p->lin_fn != NULL && linear(p, &p->slots[i]) != 0)
+	if (p->lin_md != NULL && linear(p, &p->slots[i]) != 0)
 		p->lin_failed = 1;
 	if (p->nworkers == 0) {
 		p->state[i] = S_DONE;
@@ -390,12 +389,12 @@ dexf_pool_drain(dexf_pool *p)
 }
 
 void
-dexf_pool_set_linear(dexf_pool *p, dexf_linear_fn fn, void *ctx)
+dexf_pool_set_linear(dexf_pool *p, dexf_mdset *md)
 {
 	pthread_mutex_lock(&p->mu);
-	p->lin_fn = fn;
-	p->lin_ctx = ctx;
-	p->lin_failed = 0;
+	p->lin_md = md;
+	if (md != NULL)
+		p->lin_failed = 0;
 	pthread_mutex_unlock(&p->mu);
 }
 

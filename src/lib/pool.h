@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "digest.h"
+
 typedef struct dexf_slot {
 	unsigned char *in, *out;
 	size_t inlen, outlen;
@@ -56,17 +58,17 @@ int dexf_pool_wait(dexf_pool *p, size_t i);
 /* Wait until no slot is queued or being processed. */
 void dexf_pool_drain(dexf_pool *p);
 /*
- * Stream-order work: fn(ctx, plaintext, length) is called for every slot
+ * Stream-order work: md (the item's linear digests) is fed every slot
  * submitted from now on, in submission order, on a thread of its own when
- * the pool has workers (inline otherwise).  Encode: on the input while the
- * worker compresses it; decode: on the output once the worker is done (a
+ * the pool has workers (inline otherwise).  Encode: the input, while the
+ * worker compresses it; decode: the output once the worker is done (a
  * chunk that failed is zeroed first, so the digests can only mismatch).
- * wait() returns a slot only when fn is done with it too.  NULL turns it
+ * wait() returns a slot only when md is done with it too.  NULL turns it
  * off; call only when no slot is in flight.
  */
-typedef int (*dexf_linear_fn)(void *ctx, const unsigned char *p, size_t n);
-void dexf_pool_set_linear(dexf_pool *p, dexf_linear_fn fn, void *ctx);
-/* Nonzero when fn failed for any slot since set_linear(). */
+void dexf_pool_set_linear(dexf_pool *p, dexf_mdset *md);
+/* Nonzero when a digest update failed since linear work was last turned
+ * on (turning it off keeps the answer). */
 int dexf_pool_linear_failed(const dexf_pool *p);
 /* Online CPUs, at least 1. */
 int dexf_online_cpus(void);

@@ -669,13 +669,6 @@ dexf_reader_read(dexf_reader *r, const dexf_item *it, uint64_t offset,
 	return 0;
 }
 
-/* The pool's linear thread feeds the scan's linear digests. */
-static int
-linear_update(void *ctx, const unsigned char *p, size_t n)
-{
-	return dexf_mdset_update(ctx, p, n);
-}
-
 int
 dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 {
@@ -717,7 +710,7 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 	 * combined CRC-32 and the output.  An index entry that stops the
 	 * scan is held back until the chunks before it are accounted for.
 	 */
-	dexf_pool_set_linear(r->pool, linear_update, &md);
+	dexf_pool_set_linear(r->pool, &md);
 	{
 		size_t nslots = dexf_pool_slots(r->pool);
 		uint64_t rd = 0, wr = 0;
@@ -849,7 +842,6 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 		    "item '%s': chunks do not fill the entry", it->path);
 		goto out;
 	}
-	dexf_pool_set_linear(r->pool, NULL, NULL);
 	if (dexf_pool_linear_failed(r->pool)) {
 		rc = dexf_seterr(&r->err, DEXF_ECRYPTO, "item '%s': digest "
 		    "failed", it->path);
@@ -866,7 +858,7 @@ out:
 	/* the linear thread may still be using md */
 	if (r->pool != NULL) {
 		dexf_pool_drain(r->pool);
-		dexf_pool_set_linear(r->pool, NULL, NULL);
+		dexf_pool_set_linear(r->pool, NULL);
 	}
 	dexf_mdset_free(&md);
 	return rc;

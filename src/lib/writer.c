@@ -762,13 +762,6 @@ idx_append(dexf_writer *w, const unsigned char rec[DEXF_IDX_ENTRY])
 	return 0;
 }
 
-/* The pool's linear thread feeds the item's linear digests. */
-static int
-linear_update(void *ctx, const unsigned char *p, size_t n)
-{
-	return dexf_mdset_update(ctx, p, n);
-}
-
 static int
 add_stream(dexf_writer *w, int fd, const char *name, const struct stat *st,
     const char *src)
@@ -817,7 +810,7 @@ add_stream(dexf_writer *w, int fd, const char *name, const struct stat *st,
 	 * CRCs and building the Merkle tree.  Up to nslots chunks are in
 	 * flight.
 	 */
-	dexf_pool_set_linear(w->pool, linear_update, &md);
+	dexf_pool_set_linear(w->pool, &md);
 	{
 		size_t nslots = dexf_pool_slots(w->pool);
 		uint64_t rd_seq = 0, wr_seq = 0;
@@ -898,7 +891,7 @@ add_stream(dexf_writer *w, int fd, const char *name, const struct stat *st,
 			goto fail;
 		stored += 2;
 	}
-	dexf_pool_set_linear(w->pool, NULL, NULL);
+	dexf_pool_set_linear(w->pool, NULL);
 	if ((rc = dexf_zipw_end(&w->zw, crc, size)) != 0)
 		goto fail;
 	if (dexf_pool_linear_failed(w->pool) ||
@@ -931,7 +924,7 @@ fail:
 	/* the linear thread may still be using md */
 	if (w->pool != NULL) {
 		dexf_pool_drain(w->pool);
-		dexf_pool_set_linear(w->pool, NULL, NULL);
+		dexf_pool_set_linear(w->pool, NULL);
 	}
 	if (md_ready)
 		dexf_mdset_free(&md);
