@@ -361,57 +361,38 @@ batch_free(batch *b)
 
 /* ------------------------------------------------------------ chunks */
 
-/* An inflater and buffers for chunks of one chunk size. */
-typedef struct chunkbuf {
-	dexf_codec *codec;
-	unsigned char *stored, *plain;
-} chunkbuf;
-
-static int
-chunkbuf_init(chunkbuf *b, uint32_t chunk_size, dexf_err *err)
-{
-	memset(b, 0, sizeof(*b));
-	if (dexf_codec_new(&b->codec, 6) != 0 ||
-	    (b->stored = malloc(dexf_chunk_stored_max(chunk_size))) == NULL ||
-	    (b->plain = malloc(chunk_size)) == NULL)
-		return dexf_seterr(err, DEXF_ENOMEM, "out of memory");
-	return 0;
-}
-
-static void
-chunkbuf_free(chunkbuf *b)
-{
-	dexf_codec_free(b->codec);
-	free(b->stored);
-	free(b->plain);
-	memset(b, 0, sizeof(*b));
-}
-
 /*
- * Chunk i, located by its (layout-checked) index entry e, decoded into
- * b->plain by FORMAT.md 4.5, and its leaf hash computed from that data.
- * DEXF_EINTEGRITY with *why when it does not decode; DEXF_EIO.
+ * Chunk j of the batch: decoded into plain (chunk-size bytes), its leaf
+ * recomputed from the data and compared with the index, then with the
+ * siblings from the index brought to the sealed root.  *why says what
+ * failed (NULL: the chunk is authentic); the return is an error that
+ * stops the check (I/O, memory).
  */
 static int
-chunk_decode(dexf_reader *r, const dexf_zipr_entry *d,
-    const dexf_idx_header *h, uint64_t i, const dexf_idx_entry *e,
-    chunkbuf *b, unsigned char leaf[32], const char **why)
+chunk_prove(dexf_reader *r, const struct dexf_item *it,
+    const dexf_zipr_entry *d, const dexf_idx_header *h, const batch *bt,
+    uint64_t j, unsigned char *plain, const char **why)
 {
-	size_t plain = (size_t)dexf_idx_chunk_plain(h, i);
-	int deflated = h->compression == 8;
-	int rc;
+	const dexf_idx_entry *e = &bt->ents[j - bt->ps.first];
+	unsigned char leaf[32], got[32], path[DEXF_PATH_MAX][32];
+	int len, rc;
 
-	/* a stored chunk is its plaintext (its length was checked) */
-	if ((rc = dexf_zipr_pread(&r->z, d, e->offset, deflated ? b->stored :
-	    b->plain, e->length)) != 0)
-		return rc;
-	if (deflated && dexf_chunk_inflate(b->codec, b->stored, e->length,
-	    b->plain, plain) != 0) {
-		*why = "does not decompress";
-		return DEXF_EINTEGRITY;
+	*why = NULL;
+	rc = dexf_reader_chunk(r, d, h, j, e, plain, leaf, why);
+	if (rc != 0)
+		return rc == DEXF_EINTEGRITY ? 0 : rc;
+	if (memcmp(leaf, e->leaf, 32) != 0) {
+		*why = "does not match its digest";
+		return 0;
 	}
-	return dexf_leaf_hash(leaf, b->plain, plain) == 0 ? 0 :
-	    dexf_seterr(&r->err, DEXF_ENOMEM, "out of memory");
+	/* the leaf from the data, the siblings from the index: only the
+	 * sealed root makes them agree */
+	len = dexf_pathset_path(&bt->ps, j, path);
+	if (len < 0 || dexf_inclusion_root(got, leaf, j, h->chunk_count,
+	    (const unsigned char (*)[32])path, (size_t)len) != 0 ||
+	    memcmp(got, it->merkle_root, 32) != 0)
+		*why = dexf_why_path;
+	return 0;
 }
 
 /* Plaintext bytes of chunks first..last of an item. */
@@ -471,36 +452,20 @@ static int
 check_batch(dexf_reader *r, const struct dexf_item *it,
     const dexf_zipr_entry *d, const dexf_zipr_entry *x,
     const dexf_idx_header *h, uint64_t a, uint64_t b, dexf_range_check *c,
-    chunkbuf *cb, uint64_t *done, uint64_t total)
+    unsigned char *buf, uint64_t *done, uint64_t total)
 {
-	unsigned char root[32], leaf[32], got[32], path[DEXF_PATH_MAX][32];
+	unsigned char root[32];
 	batch bt;
 	int rc;
 
 	if ((rc = batch_build(r, it, x, h, a, b, &bt, root, &c->bad_index)) != 0)
 		goto out;
 	for (uint64_t j = a; j <= b; j++) {
-		const dexf_idx_entry *e = &bt.ents[j - a];
 		uint64_t plain = dexf_idx_chunk_plain(h, j);
-		const char *why = NULL;
-		int len;
+		const char *why;
 
-		rc = chunk_decode(r, d, h, j, e, cb, leaf, &why);
-		if (rc != 0 && rc != DEXF_EINTEGRITY)
+		if ((rc = chunk_prove(r, it, d, h, &bt, j, buf, &why)) != 0)
 			goto out;
-		if (rc == 0 && memcmp(leaf, e->leaf, 32) != 0)
-			why = "does not match its digest";
-		if (why == NULL) {
-			/* the leaf from the data, the siblings from the
-			 * index: only the sealed root makes them agree */
-			len = dexf_pathset_path(&bt.ps, j, path);
-			if (len < 0 || dexf_inclusion_root(got, leaf, j,
-			    h->chunk_count, (const unsigned char (*)[32])path,
-			    (size_t)len) != 0 ||
-			    memcmp(got, it->merkle_root, 32) != 0)
-				why = dexf_why_path;
-		}
-		rc = 0;
 		c->chunks_checked++;
 		c->bytes += plain;
 		if (why != NULL) {
@@ -526,8 +491,8 @@ dexf_proof_check_range(dexf_reader *r, const struct dexf_item *it,
     const dexf_idx_header *h, dexf_range_check *c)
 {
 	uint64_t first, last, done = 0, total;
-	chunkbuf cb;
-	int rc;
+	unsigned char *buf;
+	int rc = 0;
 
 	c->chunks_checked = c->bytes = c->bad = 0;
 	c->bad_index = UINT64_MAX;
@@ -539,8 +504,8 @@ dexf_proof_check_range(dexf_reader *r, const struct dexf_item *it,
 	first = c->offset / h->chunk_size;
 	last = (c->offset + c->length - 1) / h->chunk_size;
 	total = chunks_bytes(it->size, h->chunk_size, first, last);
-	if ((rc = chunkbuf_init(&cb, h->chunk_size, &r->err)) != 0)
-		goto out;
+	if ((buf = malloc(h->chunk_size)) == NULL)
+		return dexf_seterr(&r->err, DEXF_ENOMEM, "out of memory");
 	/* Batches bound the memory the paths take; each batch is one pass
 	 * over the index (a proof file holds at most one batch). */
 	for (uint64_t a = first; rc == 0 && a <= last;
@@ -548,10 +513,9 @@ dexf_proof_check_range(dexf_reader *r, const struct dexf_item *it,
 		uint64_t b = last - a < DEXF_PROOF_MAX_CHUNKS ? last :
 		    a + DEXF_PROOF_MAX_CHUNKS - 1;
 
-		rc = check_batch(r, it, d, x, h, a, b, c, &cb, &done, total);
+		rc = check_batch(r, it, d, x, h, a, b, c, buf, &done, total);
 	}
-out:
-	chunkbuf_free(&cb);
+	free(buf);
 	return rc;
 }
 
@@ -738,27 +702,17 @@ put_chunks(dexf_reader *r, const struct dexf_item *it,
     const dexf_zipr_entry *d, const dexf_idx_header *h, const batch *bt,
     dexf_zipw *zw, time_t t)
 {
-	unsigned char leaf[32], got[32], path[DEXF_PATH_MAX][32];
 	char name[64], where[128];
-	chunkbuf cb;
-	int rc;
+	unsigned char *buf;
+	int rc = 0;
 
-	if ((rc = chunkbuf_init(&cb, h->chunk_size, &r->err)) != 0)
-		goto out;
+	if ((buf = malloc(h->chunk_size)) == NULL)
+		return dexf_seterr(&r->err, DEXF_ENOMEM, "out of memory");
 	for (uint64_t j = bt->ps.first; rc == 0 && j <= bt->ps.last; j++) {
-		const char *why = NULL;
-		int len;
+		const char *why;
 
-		rc = chunk_decode(r, d, h, j, &bt->ents[j - bt->ps.first], &cb,
-		    leaf, &why);
-		if (rc == 0 && memcmp(leaf, bt->ents[j - bt->ps.first].leaf,
-		    32) != 0)
-			why = "does not match its digest";
-		if ((rc == 0 && why == NULL) && ((len = dexf_pathset_path(
-		    &bt->ps, j, path)) < 0 || dexf_inclusion_root(got, leaf, j,
-		    h->chunk_count, (const unsigned char (*)[32])path,
-		    (size_t)len) != 0 || memcmp(got, it->merkle_root, 32) != 0))
-			why = dexf_why_path;
+		if ((rc = chunk_prove(r, it, d, h, bt, j, buf, &why)) != 0)
+			break;
 		if (why != NULL) {
 			chunk_place(where, sizeof(where), it->size,
 			    h->chunk_size, j);
@@ -766,15 +720,12 @@ put_chunks(dexf_reader *r, const struct dexf_item *it,
 			    "item '%s': %s %s", it->path, where, why);
 			break;
 		}
-		if (rc != 0)
-			break;
 		snprintf(name, sizeof(name), "%s%llu", DEXF_PROOF_CHUNK_PREFIX,
 		    (unsigned long long)j);
-		rc = put_entry(zw, name, cb.plain,
+		rc = put_entry(zw, name, buf,
 		    (size_t)dexf_idx_chunk_plain(h, j), t);
 	}
-out:
-	chunkbuf_free(&cb);
+	free(buf);
 	return rc;
 }
 

@@ -559,41 +559,29 @@ index_entry(dexf_reader *r, const struct dexf_item *it,
 	return 0;
 }
 
-static int
-load_chunk(dexf_reader *r, const struct dexf_item *it,
-    const dexf_zipr_entry *d, const dexf_zipr_entry *x,
-    const dexf_idx_header *h, uint64_t i, uint64_t expect_off,
-    dexf_idx_entry *ie, uint64_t *plain)
+int
+dexf_reader_chunk(dexf_reader *r, const dexf_zipr_entry *d,
+    const dexf_idx_header *h, uint64_t i, const dexf_idx_entry *ie,
+    unsigned char *out, unsigned char leaf[32], const char **why)
 {
-	int rc = index_entry(r, it, x, h, i, expect_off, ie, plain);
+	size_t plain = (size_t)dexf_idx_chunk_plain(h, i);
+	int rc;
 
-	if (rc != 0)
+	if ((rc = ensure_buffers(r, h->chunk_size)) != 0 ||
+	    (rc = dexf_zipr_pread(&r->z, d, ie->offset, r->cbuf,
+	    ie->length)) != 0)
 		return rc;
-	return dexf_zipr_pread(&r->z, d, ie->offset, r->cbuf, ie->length);
-}
-
-static int
-decode_chunk(dexf_reader *r, const dexf_idx_header *h,
-    const dexf_idx_entry *ie, uint64_t plain, unsigned char *out,
-    const char **why)
-{
-	unsigned char leaf[32];
-
 	if (h->compression == 8) {
 		if (dexf_chunk_inflate(r->codec, r->cbuf, ie->length, out,
-		    (size_t)plain) != 0) {
+		    plain) != 0) {
 			*why = "does not decompress";
 			return DEXF_EINTEGRITY;
 		}
 	} else {
-		memcpy(out, r->cbuf, (size_t)plain);
+		memcpy(out, r->cbuf, plain);
 	}
-	dexf_leaf_hash(leaf, out, (size_t)plain);
-	if (memcmp(leaf, ie->leaf, 32) != 0) {
-		*why = "does not match its digest";
-		return DEXF_EINTEGRITY;
-	}
-	return 0;
+	return dexf_leaf_hash(leaf, out, plain) == 0 ? 0 :
+	    dexf_seterr(&r->err, DEXF_ENOMEM, "out of memory");
 }
 
 static int
@@ -643,16 +631,23 @@ dexf_reader_read(dexf_reader *r, const dexf_item *it, uint64_t offset,
 
 		if (c == NULL) {
 			dexf_idx_entry ie;
+			unsigned char leaf[32];
 			const char *why = NULL;
 
 			if ((c = cache_victim(r)) == NULL)
 				return dexf_seterr(&r->err, DEXF_ENOMEM,
 				    "out of memory");
-			if ((rc = load_chunk(r, it, d, x, &h, ci, UINT64_MAX,
+			if ((rc = index_entry(r, it, x, &h, ci, UINT64_MAX,
 			    &ie, &plain)) != 0)
 				return rc;
-			if (decode_chunk(r, &h, &ie, plain, c->buf, &why) != 0)
+			rc = dexf_reader_chunk(r, d, &h, ci, &ie, c->buf, leaf,
+			    &why);
+			if (rc == 0 && memcmp(leaf, ie.leaf, 32) != 0)
+				why = "does not match its digest";
+			if (why != NULL)
 				return chunk_error(r, it, ci, why);
+			if (rc != 0)
+				return rc;
 			c->item = it;
 			c->chunk = ci;
 			c->len = (size_t)plain;

@@ -80,6 +80,16 @@ int dexf_reader_data_fault(const dexf_reader *r);
 int dexf_reader_hash_range(dexf_reader *r, const struct dexf_item *it,
 	uint64_t off, uint64_t len, char hex[65]);
 
+/*
+ * Chunk i of an item, located by its (layout-checked) index entry ie:
+ * read, decoded by FORMAT.md 4.5 into out (the chunk's plaintext size),
+ * and its leaf hash computed from that data (not compared with anything).
+ * DEXF_EINTEGRITY with *why when it does not decode; DEXF_EIO.
+ */
+int dexf_reader_chunk(dexf_reader *r, const dexf_zipr_entry *d,
+	const dexf_idx_header *h, uint64_t i, const dexf_idx_entry *ie,
+	unsigned char *out, unsigned char leaf[32], const char **why);
+
 /* The index entry's SHA-256 against the manifest (cached per item). */
 int dexf_reader_check_index(dexf_reader *r, const struct dexf_item *it,
 	const dexf_zipr_entry *index);
