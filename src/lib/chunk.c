@@ -30,9 +30,15 @@
 
 const unsigned char dexf_deflate_trailer[2] = { 0x03, 0x00 };
 
+/* Default codecs inflate chunks of less plaintext than this with zlib:
+ * below it the walk and igzip's table set-up cost more than zlib, which
+ * is the reference anyway (a tree of small files verifies 15% faster). */
+#define ISAL_INFLATE_MIN (128 * 1024)
+
 struct dexf_codec {
 	dexf_engine engine;     /* never DEXF_ENGINE_DEFAULT */
 	int level;
+	size_t inflate_min;     /* igzip inflates from this plaintext size */
 	z_stream def;
 	z_stream inf;
 	int def_ready;
@@ -93,12 +99,16 @@ dexf_codec_new_engine(dexf_codec **out, int level, dexf_engine e)
 	dexf_codec *c;
 
 	*out = NULL;
-	if (e == DEXF_ENGINE_DEFAULT)
-		e = engine_get();
-	if (e == DEXF_ENGINE_ISAL && !dexf_deflate_have_isal())
-		return -1;
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return -1;
+	/* an engine asked for by name inflates every chunk itself */
+	c->inflate_min = e == DEXF_ENGINE_DEFAULT ? ISAL_INFLATE_MIN : 0;
+	if (e == DEXF_ENGINE_DEFAULT)
+		e = engine_get();
+	if (e == DEXF_ENGINE_ISAL && !dexf_deflate_have_isal()) {
+		free(c);
+		return -1;
+	}
 	c->engine = e;
 	c->level = level <= 0 ? 1 : level;
 #ifdef HAVE_ISAL
@@ -241,6 +251,7 @@ isal_chunk_deflate(dexf_codec *c, const void *in, size_t inlen,
 	}
 	s = c->idef;
 	/* a fresh stream per chunk: no history from earlier chunks */
+	memset(s, 0, sizeof(*s));
 	isal_deflate_init(s);
 	s->level = c->isal_level;
 	s->level_buf = c->level_buf;
@@ -321,7 +332,7 @@ dexf_chunk_inflate(dexf_codec *c, const void *in, size_t inlen,
     void *out, size_t plainlen)
 {
 #ifdef HAVE_ISAL
-	if (c->engine == DEXF_ENGINE_ISAL)
+	if (c->engine == DEXF_ENGINE_ISAL && plainlen >= c->inflate_min)
 		return isal_chunk_inflate(c, in, inlen, out, plainlen);
 #endif
 	return zlib_inflate(c, in, inlen, out, plainlen);

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 
@@ -57,9 +58,31 @@ dexf_hash_from_name(const char *name)
 	return 0;
 }
 
+/* Fetched once: OpenSSL 3 looks an implicit EVP_sha256() up in its
+ * provider tables at every DigestInit, which costs more than hashing a
+ * small file's chunk. */
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+static EVP_MD *md_fetched[DEXF_NHASH];
+
+static void
+md_fetch_all(void)
+{
+	static const char *const names[DEXF_NHASH] = {
+		"SHA2-256", "MD5", "SHA1", "SHA2-512", "SHA3-256"
+	};
+
+	for (int i = 0; i < DEXF_NHASH; i++)
+		md_fetched[i] = EVP_MD_fetch(NULL, names[i], NULL);
+}
+
 static const EVP_MD *
 md_for(dexf_hash h)
 {
+	pthread_once(&md_once, md_fetch_all);
+	for (int i = 0; i < DEXF_NHASH; i++)
+		if (hashes[i].h == h && md_fetched[i] != NULL)
+			return md_fetched[i];
+	/* not fetchable (a restricted provider): OpenSSL's own answer */
 	switch (h) {
 	case DEXF_HASH_SHA256: return EVP_sha256();
 	case DEXF_HASH_MD5: return EVP_md5();
@@ -136,7 +159,7 @@ sha256_parts(unsigned char out[32], const void *a, size_t an,
 	int ok;
 
 	ok = ctx != NULL &&
-	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
+	    EVP_DigestInit_ex(ctx, md_for(DEXF_HASH_SHA256), NULL) == 1 &&
 	    (an == 0 || EVP_DigestUpdate(ctx, a, an) == 1) &&
 	    (bn == 0 || EVP_DigestUpdate(ctx, b, bn) == 1) &&
 	    (cn == 0 || EVP_DigestUpdate(ctx, c, cn) == 1) &&

@@ -85,7 +85,11 @@ int dexf_parse_ranges(const char *s, dexf_range **out, size_t *n);
  * else a static reason. */
 const char *dexf_ranges_check(const dexf_range *r, size_t n, uint64_t size);
 
-/* Serialize (and validate against the schema); *out is malloc'd. */
+/* Serialize only; *out is malloc'd and NUL-terminated.  Check it with
+ * dexf_xml_check() before use. */
+int dexf_manifest_serialize(const dexf_manifest *m, unsigned char **out,
+	size_t *outlen, dexf_err *err);
+/* Serialize and validate against the schema; *out is malloc'd. */
 int dexf_manifest_write(const dexf_manifest *m, unsigned char **out,
 	size_t *outlen, dexf_err *err);
 /* Parse, validate and check semantics.  On error `m` is cleared. */

@@ -25,7 +25,9 @@ typedef struct worker {
 
 struct dexf_pool {
 	pthread_mutex_t mu;
-	pthread_cond_t work, done;
+	/* work: for workers; lin_work: for the linear thread; done: for
+	 * the caller.  Each wakes only whom it concerns. */
+	pthread_cond_t work, lin_work, done;
 	dexf_slot *slots;
 	int *state;
 	size_t nslots;
@@ -50,6 +52,45 @@ dexf_online_cpus(void)
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
 	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+/* The linear work for slot s into md (caller holds no lock). */
+static int
+linear_into(dexf_pool *p, dexf_slot *s, dexf_mdset *md)
+{
+	if (!p->decode)
+		return dexf_mdset_update(md, s->in, s->inlen);
+	if (s->rc == DEXF_SLOT_IO)
+		return 0; /* the scan stops at this slot */
+	if (s->rc != DEXF_SLOT_OK)
+		memset((unsigned char *)(uintptr_t)s->plain, 0, s->outlen);
+	return dexf_mdset_update(md, s->plain, s->outlen);
+}
+
+static int
+linear(dexf_pool *p, dexf_slot *s)
+{
+	return linear_into(p, s, p->lin_md);
+}
+
+/* Whole-item mode: the item's own digests, on the worker. */
+static void
+item_digests(dexf_pool *p, dexf_slot *s)
+{
+	dexf_mdset md;
+
+	s->md_failed = 1;
+	memset(s->hex, 0, sizeof(s->hex));
+	if (dexf_mdset_init(&md, s->item_hashes) != 0)
+		return;
+	if ((p->decode && s->rc == DEXF_SLOT_IO) ||
+	    (s->inlen > 0 && linear_into(p, s, &md) != 0) ||
+	    dexf_mdset_final(&md, s->hex) != 0) {
+		dexf_mdset_free(&md);
+		return;
+	}
+	dexf_mdset_free(&md);
+	s->md_failed = 0;
 }
 
 static void
@@ -79,12 +120,8 @@ process_decode(dexf_pool *p, dexf_codec *c, dexf_slot *s)
 }
 
 static void
-process(dexf_pool *p, dexf_codec *c, dexf_slot *s)
+process_encode(dexf_pool *p, dexf_codec *c, dexf_slot *s)
 {
-	if (p->decode) {
-		process_decode(p, c, s);
-		return;
-	}
 	s->rc = 0;
 	if (dexf_leaf_hash(s->leaf, s->in, s->inlen) != 0) {
 		s->rc = -1;
@@ -100,17 +137,21 @@ process(dexf_pool *p, dexf_codec *c, dexf_slot *s)
 	}
 }
 
-/* The linear work for slot s (caller holds no lock). */
-static int
-linear(dexf_pool *p, dexf_slot *s)
+static void
+process(dexf_pool *p, dexf_codec *c, dexf_slot *s)
 {
-	if (!p->decode)
-		return dexf_mdset_update(p->lin_md, s->in, s->inlen);
-	if (s->rc == DEXF_SLOT_IO)
-		return 0; /* the scan stops at this slot */
-	if (s->rc != DEXF_SLOT_OK)
-		memset((unsigned char *)(uintptr_t)s->plain, 0, s->outlen);
-	return dexf_mdset_update(p->lin_md, s->plain, s->outlen);
+	if (p->decode) {
+		process_decode(p, c, s);
+	} else if (s->inlen > 0 || s->item_hashes == 0) {
+		process_encode(p, c, s);
+	} else {
+		/* an empty item has no chunk */
+		s->rc = 0;
+		s->outlen = 0;
+		s->crc = 0;
+	}
+	if (s->item_hashes != 0)
+		item_digests(p, s);
 }
 
 static void *
@@ -126,7 +167,7 @@ run_linear(void *arg)
 		 * the worker's output */
 		while (!p->stop && (p->lqlen == 0 || (p->decode &&
 		    p->state[p->lq[p->lqhead]] != S_DONE)))
-			pthread_cond_wait(&p->work, &p->mu);
+			pthread_cond_wait(&p->lin_work, &p->mu);
 		if (p->stop)
 			break;
 		i = p->lq[p->lqhead];
@@ -167,8 +208,8 @@ run(void *arg)
 		p->state[i] = S_DONE;
 		pthread_cond_broadcast(&p->done);
 		/* the linear thread may be waiting for this output */
-		if (p->decode && p->lqlen > 0)
-			pthread_cond_broadcast(&p->work);
+		if (p->decode && p->lqlen > 0 && p->lq[p->lqhead] == i)
+			pthread_cond_signal(&p->lin_work);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -208,6 +249,7 @@ pool_new(dexf_pool **out, int threads, uint32_t chunk_size, int compress,
 		return -1;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->lin_work, NULL);
 	pthread_cond_init(&p->done, NULL);
 	p->chunk_size = chunk_size;
 	p->compress = compress;
@@ -270,6 +312,7 @@ dexf_pool_free(dexf_pool *p)
 	pthread_mutex_lock(&p->mu);
 	p->stop = 1;
 	pthread_cond_broadcast(&p->work);
+	pthread_cond_broadcast(&p->lin_work);
 	pthread_mutex_unlock(&p->mu);
 	for (int i = 0; i < p->started; i++)
 		pthread_join(p->workers[i].tid, NULL);
@@ -289,6 +332,7 @@ dexf_pool_free(dexf_pool *p)
 	free(p->lin_done);
 	free(p->workers);
 	pthread_cond_destroy(&p->work);
+	pthread_cond_destroy(&p->lin_work);
 	pthread_cond_destroy(&p->done);
 	pthread_mutex_destroy(&p->mu);
 	free(p);
@@ -306,12 +350,14 @@ dexf_pool_slot(dexf_pool *p, size_t i)
 	return &p->slots[i];
 }
 
-void
-dexf_pool_submit(dexf_pool *p, size_t i)
+static void
+submit(dexf_pool *p, size_t i)
 {
+	int lin = p->slots[i].item_hashes == 0;
+
 	if (p->nworkers == 0) {
 		process(p, p->inline_codec, &p->slots[i]);
-		if (p->lin_md != NULL && linear(p, &p->slots[i]) != 0)
+		if (lin && p->lin_md != NULL && linear(p, &p->slots[i]) != 0)
 			p->lin_failed = 1;
 		p->state[i] = S_DONE;
 		return;
@@ -320,12 +366,31 @@ dexf_pool_submit(dexf_pool *p, size_t i)
 	p->state[i] = S_QUEUED;
 	p->queue[(p->qhead + p->qlen) % p->nslots] = i;
 	p->qlen++;
-	p->lin_done[i] = 0;
-	p->lq[(p->lqhead + p->lqlen) % p->nslots] = i;
-	p->lqlen++;
-	/* wakes workers and the linear thread alike */
-	pthread_cond_broadcast(&p->work);
+	p->lin_done[i] = !lin;
+	if (lin) {
+		p->lq[(p->lqhead + p->lqlen) % p->nslots] = i;
+		p->lqlen++;
+	}
+	pthread_cond_signal(&p->work);
+	/* encode: the input is ready for the linear thread now; decode:
+	 * it waits for the worker, which signals it */
+	if (lin && !p->decode)
+		pthread_cond_signal(&p->lin_work);
 	pthread_mutex_unlock(&p->mu);
+}
+
+void
+dexf_pool_submit(dexf_pool *p, size_t i)
+{
+	p->slots[i].item_hashes = 0;
+	submit(p, i);
+}
+
+void
+dexf_pool_submit_item(dexf_pool *p, size_t i, unsigned hashes)
+{
+	p->slots[i].item_hashes = hashes;
+	submit(p, i);
 }
 
 void
@@ -333,6 +398,7 @@ dexf_pool_process_now(dexf_pool *p, size_t i)
 {
 	/* the slot is not queued, so no worker can touch it, and nothing
 	 * else is in flight, so the linear order holds */
+	p->slots[i].item_hashes = 0;
 	process(p, p->inline_codec, &p->slots[i]);
 	if (p->lin_md != NULL && linear(p, &p->slots[i]) != 0)
 		p->lin_failed = 1;

@@ -5,8 +5,9 @@
  * for slot i and consumes it in stream order.  Workers only ever touch a
  * submitted slot.  The linear digests, which must see the stream in
  * order, run on a thread of their own (dexf_pool_set_linear()); writes and
- * the Merkle root stay on the caller's thread, so the output is the same
- * byte for byte whatever the number of threads.
+ * the Merkle root stay on the caller's thread, so the output does not
+ * depend on the number of threads (nor on which worker took which chunk:
+ * each chunk is compressed by a fresh stream).
  */
 #ifndef DEXF_POOL_H
 #define DEXF_POOL_H
@@ -28,6 +29,13 @@ typedef struct dexf_slot {
 	uint64_t pos;
 	unsigned char want[32];
 	const unsigned char *plain;   /* result: in or out */
+	/* Whole-item mode (dexf_pool_submit_item()): the slot is all of an
+	 * item, so the worker also computes the item's linear digests, over
+	 * the same bytes the linear thread would see, into hex (md_failed on
+	 * error); the linear thread skips the slot. */
+	unsigned item_hashes;
+	int md_failed;
+	char hex[DEXF_NHASH][DEXF_HEX_MAX];
 } dexf_slot;
 
 /* slot rc in decode mode */
@@ -49,6 +57,11 @@ void dexf_pool_free(dexf_pool *p);
 size_t dexf_pool_slots(const dexf_pool *p);
 dexf_slot *dexf_pool_slot(dexf_pool *p, size_t i);
 void dexf_pool_submit(dexf_pool *p, size_t i);
+/* Submit slot i holding a whole item (one chunk or none, inlen 0): its
+ * linear digests (hashes, a dexf_hash mask, not 0) are computed by the
+ * worker with the chunk work, so items can be in flight together.  The
+ * linear order of other slots is not affected. */
+void dexf_pool_submit_item(dexf_pool *p, size_t i, unsigned hashes);
 /* Process slot i on the calling thread now, linear work included (for
  * one-chunk items a hand-off costs more than the work); only when no other
  * slot is in flight.  Then wait() as usual. */

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -35,6 +36,7 @@
 #include "path.h"
 #include "pool.h"
 #include "record.h"
+#include "xmlsafe.h"
 #include "util.h"
 #include "zipw.h"
 
@@ -43,6 +45,17 @@
 typedef struct pending_meta {
 	char *path, *key, *value;
 } pending_meta;
+
+/* A file of less than one chunk whose chunk work is in flight in a pool
+ * slot; written back in item order by write_back(). */
+typedef struct deferred {
+	size_t item;              /* manifest index */
+	size_t slot;
+	uint64_t size;
+	unsigned mode;
+	time_t mtime;
+	char *src;                /* for messages */
+} deferred;
 
 /* Open-addressing set of item paths -> item index + 1. */
 typedef struct pathset {
@@ -78,6 +91,11 @@ struct dexf_writer {
 	time_t created;
 	int threads;              /* 0: online CPUs */
 	dexf_pool *pool;
+	/* small files in flight, oldest first; a ring of one entry per
+	 * pool slot, taking slots in turn */
+	deferred *dq;
+	size_t dq_head, dq_len;
+	uint64_t dq_seq;
 	pathset paths;
 	char **dirs;              /* open-addressing set of ancestor dirs */
 	size_t ndirs, capdirs;
@@ -244,6 +262,9 @@ dexf_writer_free(dexf_writer *w)
 	free(w->path);
 	free(w->tmp_path);
 	free(w->idx_start);
+	for (size_t i = 0; i < w->dq_len; i++)
+		free(w->dq[(w->dq_head + i) % dexf_pool_slots(w->pool)].src);
+	free(w->dq);
 	dexf_pool_free(w->pool);
 	free(w->paths.slot);
 	for (size_t i = 0; i < w->capdirs; i++)
@@ -639,6 +660,8 @@ dexf_writer_open(dexf_writer *w, const char *path, int overwrite)
 	    w->level) != 0)
 		return dexf_seterr(&w->err, DEXF_ENOMEM,
 		    "cannot start %d worker thread(s)", w->threads);
+	if ((w->dq = calloc(dexf_pool_slots(w->pool), sizeof(*w->dq))) == NULL)
+		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
 	w->created = time(NULL);
 	if (dexf_uuid_urn(id, sizeof(id)) != 0)
 		return dexf_seterr(&w->err, DEXF_ECRYPTO,
@@ -762,11 +785,157 @@ idx_append(dexf_writer *w, const unsigned char rec[DEXF_IDX_ENTRY])
 	return 0;
 }
 
+/* Start a file item: the checks, its manifest entry with the original
+ * metadata, and its place in the table of scratch index offsets. */
+static int
+file_begin(dexf_writer *w, const char *name, const struct stat *st,
+    size_t *item)
+{
+	struct dexf_item *it;
+	uint64_t *ns;
+	int rc;
+
+	if ((rc = new_item(w, name, DEXF_ITEM_FILE, &it)) != 0)
+		return rc;
+	*item = w->m.nitems - 1;
+	if (set_original(it, st) != 0 ||
+	    (ns = realloc(w->idx_start, (*item + 1) * sizeof(*ns))) == NULL)
+		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+	w->idx_start = ns;
+	return 0;
+}
+
+/* The manifest fields of a file item whose entry is written. */
+static int
+file_end(dexf_writer *w, size_t item, const char *entry, uint64_t size,
+    uint64_t stored, uint64_t chunks, char hex[DEXF_NHASH][DEXF_HEX_MAX])
+{
+	struct dexf_item *it = &w->m.items[item];
+	char ix[DEXF_PATH_MAX + 16];
+
+	for (int i = 0; i < DEXF_NHASH; i++)
+		if (hex[i][0] != '\0' &&
+		    (it->digest[i] = strdup(hex[i])) == NULL)
+			return dexf_seterr(&w->err, DEXF_ENOMEM,
+			    "out of memory");
+	it->size = size;
+	it->has_storage = 1;
+	it->compression = w->compression;
+	it->level = w->level;
+	it->chunk_size = w->chunk_size;
+	it->chunk_count = chunks;
+	it->stored_size = stored;
+	it->entry = strdup(entry);
+	snprintf(ix, sizeof(ix), "%s%s.idx", DEXF_INDEX_PREFIX, it->id);
+	it->index_entry = strdup(ix);
+	if (it->entry == NULL || it->index_entry == NULL)
+		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+	return 0;
+}
+
+static int
+report_progress(dexf_writer *w, uint64_t n, const char *src)
+{
+	w->done += n;
+	if (w->progress && w->progress(w->done, w->total,
+	    w->progress_payload) != 0)
+		return dexf_seterr(&w->err, DEXF_ECANCELED,
+		    "canceled while packing %s", src);
+	return 0;
+}
+
+/* Write back the oldest small file in flight: its ZIP entry, its index
+ * record and its manifest fields, exactly as add_stream() would have. */
+static int
+write_back(dexf_writer *w)
+{
+	size_t nslots = dexf_pool_slots(w->pool);
+	deferred d = w->dq[w->dq_head];
+	dexf_slot *sl = dexf_pool_slot(w->pool, d.slot);
+	char entry[DEXF_PATH_MAX + 16];
+	dexf_merkle mk;
+	uint64_t stored = 0, chunks = 0;
+	int rc;
+
+	w->dq_head = (w->dq_head + 1) % nslots;
+	w->dq_len--;
+	if (dexf_pool_wait(w->pool, d.slot) != 0) {
+		rc = dexf_seterr(&w->err, DEXF_ENOMEM, "%s: compression failed",
+		    d.src);
+		goto fail;
+	}
+	if (sl->md_failed) {
+		rc = dexf_seterr(&w->err, DEXF_ECRYPTO, "%s: digest failed",
+		    d.src);
+		goto fail;
+	}
+	snprintf(entry, sizeof(entry), "%s%s", DEXF_EVIDENCE_PREFIX,
+	    w->m.items[d.item].path);
+	w->idx_start[d.item] = w->idx_pos;
+	if ((rc = dexf_zipw_begin(&w->zw, entry, w->compression, d.mode,
+	    d.mtime)) != 0)
+		goto fail;
+	dexf_merkle_init(&mk);
+	if (d.size > 0) {
+		dexf_idx_entry ie;
+		unsigned char rec[DEXF_IDX_ENTRY];
+
+		memcpy(ie.leaf, sl->leaf, 32);
+		ie.offset = 0;
+		ie.length = (uint32_t)sl->outlen;
+		dexf_idx_entry_encode(rec, &ie);
+		if (dexf_merkle_add(&mk, ie.leaf) != 0) {
+			rc = dexf_seterr(&w->err, DEXF_ECRYPTO,
+			    "%s: digest failed", d.src);
+			goto fail;
+		}
+		if ((rc = idx_append(w, rec)) != 0 ||
+		    (rc = dexf_zipw_write(&w->zw, w->compression == 8 ?
+		    sl->out : sl->in, sl->outlen)) != 0)
+			goto fail;
+		stored = sl->outlen;
+		chunks = 1;
+	}
+	if (w->compression == 8) {
+		if ((rc = dexf_zipw_write(&w->zw, dexf_deflate_trailer, 2)) != 0)
+			goto fail;
+		stored += 2;
+	}
+	if ((rc = dexf_zipw_end(&w->zw, d.size > 0 ? sl->crc : 0,
+	    d.size)) != 0)
+		goto fail;
+	if (dexf_merkle_root(&mk, w->m.items[d.item].merkle_root) != 0) {
+		rc = dexf_seterr(&w->err, DEXF_ECRYPTO, "%s: digest failed",
+		    d.src);
+		goto fail;
+	}
+	if ((rc = file_end(w, d.item, entry, d.size, stored, chunks,
+	    sl->hex)) != 0 || (rc = report_progress(w, d.size, d.src)) != 0)
+		goto fail;
+	free(d.src);
+	return 0;
+fail:
+	free(d.src);
+	w->failed = 1; /* the ZIP stream is now inconsistent */
+	return rc;
+}
+
+/* Every small file in flight, written back in order. */
+static int
+write_back_all(dexf_writer *w)
+{
+	int rc;
+
+	while (w->dq_len > 0)
+		if ((rc = write_back(w)) != 0)
+			return rc;
+	return 0;
+}
+
 static int
 add_stream(dexf_writer *w, int fd, const char *name, const struct stat *st,
     const char *src)
 {
-	struct dexf_item *it;
 	char entry[DEXF_PATH_MAX + 16];
 	char hex[DEXF_NHASH][DEXF_HEX_MAX];
 	dexf_mdset md;
@@ -776,22 +945,12 @@ add_stream(dexf_writer *w, int fd, const char *name, const struct stat *st,
 	size_t item_index;
 	int rc, md_ready = 0;
 
-	if ((rc = new_item(w, name, DEXF_ITEM_FILE, &it)) != 0)
+	/* the pool's slots are all this item's from here */
+	if ((rc = write_back_all(w)) != 0 ||
+	    (rc = file_begin(w, name, st, &item_index)) != 0)
 		return rc;
-	item_index = w->m.nitems - 1;
-	if (set_original(it, st) != 0)
-		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
 	snprintf(entry, sizeof(entry), "%s%s", DEXF_EVIDENCE_PREFIX, name);
-	{
-		uint64_t *ns = realloc(w->idx_start,
-		    (item_index + 1) * sizeof(*ns));
-
-		if (ns == NULL)
-			return dexf_seterr(&w->err, DEXF_ENOMEM,
-			    "out of memory");
-		w->idx_start = ns;
-		ns[item_index] = w->idx_pos;
-	}
+	w->idx_start[item_index] = w->idx_pos;
 	if ((rc = dexf_zipw_begin(&w->zw, entry, w->compression,
 	    st ? (unsigned)(st->st_mode & 0777) : 0644,
 	    st ? st->st_mtime : w->created)) != 0)
@@ -876,14 +1035,9 @@ add_stream(dexf_writer *w, int fd, const char *name, const struct stat *st,
 				goto fail;
 			stored += sl->outlen;
 			chunks++;
-			w->done += sl->inlen;
 			wr_seq++;
-			if (w->progress && w->progress(w->done, w->total,
-			    w->progress_payload) != 0) {
-				rc = dexf_seterr(&w->err, DEXF_ECANCELED,
-				    "canceled while packing %s", src);
+			if ((rc = report_progress(w, sl->inlen, src)) != 0)
 				goto fail;
-			}
 		}
 	}
 	if (w->compression == 8) {
@@ -896,30 +1050,12 @@ add_stream(dexf_writer *w, int fd, const char *name, const struct stat *st,
 		goto fail;
 	if (dexf_pool_linear_failed(w->pool) ||
 	    dexf_mdset_final(&md, hex) != 0 ||
-	    dexf_merkle_root(&mk, it->merkle_root) != 0) {
+	    dexf_merkle_root(&mk, w->m.items[item_index].merkle_root) != 0) {
 		rc = dexf_seterr(&w->err, DEXF_ECRYPTO, "%s: digest failed", src);
 		goto fail;
 	}
 	dexf_mdset_free(&md);
-	md_ready = 0;
-	for (int i = 0; i < DEXF_NHASH; i++)
-		if (hex[i][0] != '\0' &&
-		    (it->digest[i] = strdup(hex[i])) == NULL)
-			return dexf_seterr(&w->err, DEXF_ENOMEM,
-			    "out of memory");
-	it->size = size;
-	it->has_storage = 1;
-	it->compression = w->compression;
-	it->level = w->level;
-	it->chunk_size = w->chunk_size;
-	it->chunk_count = chunks;
-	it->stored_size = stored;
-	it->entry = strdup(entry);
-	snprintf(entry, sizeof(entry), "%s%s.idx", DEXF_INDEX_PREFIX, it->id);
-	it->index_entry = strdup(entry);
-	if (it->entry == NULL || it->index_entry == NULL)
-		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
-	return 0;
+	return file_end(w, item_index, entry, size, stored, chunks, hex);
 fail:
 	/* the linear thread may still be using md */
 	if (w->pool != NULL) {
@@ -978,6 +1114,58 @@ add_symlink(dexf_writer *w, int dirfd, const char *rel, const char *name,
 	return 0;
 }
 
+/*
+ * A regular file of less than one chunk.  A hand-off per file would cost
+ * more than its chunk work, and a tree is mostly such files, so they are
+ * spread over the workers instead: the file is read now into the next
+ * pool slot, a worker compresses it and computes its leaf, CRC-32 and
+ * linear digests while later files are read, and write_back() writes it
+ * out in item order.  The container is the same byte for byte as
+ * add_stream() makes, whatever the number of threads.
+ */
+static int
+add_small(dexf_writer *w, int fd, const char *name, const struct stat *st,
+    const char *src)
+{
+	size_t nslots = dexf_pool_slots(w->pool), slot, item;
+	dexf_slot *sl;
+	deferred *d;
+	ssize_t n;
+	int rc;
+
+	if (w->dq_len == nslots && (rc = write_back(w)) != 0)
+		return rc;
+	slot = (size_t)(w->dq_seq % nslots);
+	sl = dexf_pool_slot(w->pool, slot);
+	if ((n = dexf_read_full(fd, sl->in, w->chunk_size)) < 0)
+		return dexf_seterr_sys(&w->err, DEXF_EIO, errno,
+		    "%s: read failed at offset 0", src);
+	if ((size_t)n == w->chunk_size) {
+		/* it has grown to a chunk or more: stream it */
+		if (lseek(fd, 0, SEEK_SET) != 0)
+			return dexf_seterr_sys(&w->err, DEXF_EIO, errno,
+			    "%s: cannot seek", src);
+		return add_stream(w, fd, name, st, src);
+	}
+	if ((rc = file_begin(w, name, st, &item)) != 0)
+		return rc;
+	d = &w->dq[(w->dq_head + w->dq_len) % nslots];
+	if ((d->src = strdup(src)) == NULL) {
+		w->failed = 1; /* an item without storage */
+		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+	}
+	d->item = item;
+	d->slot = slot;
+	d->size = (uint64_t)n;
+	d->mode = (unsigned)(st->st_mode & 0777);
+	d->mtime = st->st_mtime;
+	w->dq_len++;
+	w->dq_seq++;
+	sl->inlen = (size_t)n;
+	dexf_pool_submit_item(w->pool, slot, w->hashes);
+	return 0;
+}
+
 static int
 add_regular_at(dexf_writer *w, int dirfd, const char *rel, const char *name,
     const struct stat *lst, const char *src)
@@ -996,7 +1184,10 @@ add_regular_at(dexf_writer *w, int dirfd, const char *rel, const char *name,
 		return dexf_seterr(&w->err, DEXF_EIO,
 		    "%s: changed while being packed", src);
 	}
-	rc = add_stream(w, fd, name, &sb, src);
+	if (sb.st_size < (off_t)w->chunk_size)
+		rc = add_small(w, fd, name, &sb, src);
+	else
+		rc = add_stream(w, fd, name, &sb, src);
 	close(fd);
 	return rc;
 }
@@ -1371,7 +1562,10 @@ write_small(dexf_writer *w, const char *name, const unsigned char *data,
 		int zr;
 
 		memset(&s, 0, sizeof(s));
-		if (deflateInit2(&s, 9, Z_DEFLATED, -15, 8,
+		/* the evidence's level: a 20,000-file tree has a 13 MB
+		 * manifest, which level 9 takes a quarter second over */
+		if (deflateInit2(&s, w->compression == 8 ? w->level :
+		    Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8,
 		    Z_DEFAULT_STRATEGY) != Z_OK)
 			return dexf_seterr(&w->err, DEXF_ENOMEM,
 			    "out of memory");
@@ -1438,6 +1632,50 @@ install(dexf_writer *w, int overwrite)
 	return 0;
 }
 
+/* The manifest's schema check (a reader's: nothing is sealed that a
+ * reader would refuse) on a thread of its own while the manifest is
+ * compressed and written; the writer fails if either does. */
+typedef struct manifest_check {
+	const unsigned char *doc;
+	size_t len;
+	dexf_err err;
+	int rc;
+} manifest_check;
+
+static void *
+run_manifest_check(void *arg)
+{
+	manifest_check *c = arg;
+
+	c->rc = dexf_xml_check(c->doc, c->len, DEXF_SCHEMA_MANIFEST,
+	    "manifest.xml (being written)", &c->err);
+	return NULL;
+}
+
+static int
+check_and_write_manifest(dexf_writer *w, const unsigned char *doc,
+    size_t len)
+{
+	manifest_check c;
+	pthread_t tid;
+	int rc, threaded;
+
+	memset(&c, 0, sizeof(c));
+	c.doc = doc;
+	c.len = len;
+	threaded = pthread_create(&tid, NULL, run_manifest_check, &c) == 0;
+	if (!threaded)
+		run_manifest_check(&c);
+	rc = write_small(w, DEXF_ENTRY_MANIFEST, doc, len, 1);
+	if (threaded)
+		pthread_join(tid, NULL);
+	if (c.rc != 0) {
+		w->err = c.err;
+		return c.rc;
+	}
+	return rc;
+}
+
 int
 dexf_writer_finish(dexf_writer *w)
 {
@@ -1449,10 +1687,12 @@ dexf_writer_finish(dexf_writer *w)
 	if (rc != 0)
 		return rc;
 	memset(&rec, 0, sizeof(rec));
-	if ((rc = apply_meta(w)) != 0 || (rc = write_indexes(w)) != 0)
+	if ((rc = write_back_all(w)) != 0 || (rc = apply_meta(w)) != 0 ||
+	    (rc = write_indexes(w)) != 0 ||
+	    (rc = dexf_manifest_serialize(&w->m, &mbuf, &mlen, &w->err)) != 0)
 		goto out;
-	if ((rc = dexf_manifest_write(&w->m, &mbuf, &mlen, &w->err)) != 0 ||
-	    (rc = write_small(w, DEXF_ENTRY_MANIFEST, mbuf, mlen, 1)) != 0)
+	/* the schema check of the manifest runs while it is compressed */
+	if ((rc = check_and_write_manifest(w, mbuf, mlen)) != 0)
 		goto out;
 	/* Record 0 binds the exact manifest bytes. */
 	rec.format_version = strdup(DEXF_FORMAT_VERSION);

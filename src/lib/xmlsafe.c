@@ -231,20 +231,30 @@ no_op(void *ctx, int in_container, xmlNodePtr node)
 }
 
 int
+dexf_xml_check(const unsigned char *doc, size_t len, dexf_schema_id schema,
+    const char *what, dexf_err *err)
+{
+	char *version = NULL;
+	int rc;
+
+	/* validated by streaming, so writing a large manifest does not
+	 * build a tree of it */
+	rc = dexf_xml_stream(doc, len, schema, what, "items", no_op, NULL,
+	    &version, err);
+	free(version);
+	return rc;
+}
+
+int
 dexf_xml_take(xmlBufferPtr buf, dexf_schema_id schema, const char *what,
     unsigned char **out, size_t *outlen, dexf_err *err)
 {
 	size_t len = (size_t)xmlBufferLength(buf);
-	char *version = NULL;
 	int rc;
 
 	*out = NULL;
 	*outlen = 0;
-	/* validated by streaming, so writing a large manifest does not
-	 * build a tree of it */
-	rc = dexf_xml_stream(xmlBufferContent(buf), len, schema, what, "items",
-	    no_op, NULL, &version, err);
-	free(version);
+	rc = dexf_xml_check(xmlBufferContent(buf), len, schema, what, err);
 	if (rc == 0) {
 		*out = malloc(len + 1);
 		if (*out == NULL) {

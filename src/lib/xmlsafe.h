@@ -34,6 +34,10 @@ int dexf_xml_validate(xmlDocPtr doc, dexf_schema_id schema, const char *what,
  */
 int dexf_xml_take(xmlBufferPtr buf, dexf_schema_id schema, const char *what,
 	unsigned char **out, size_t *outlen, dexf_err *err);
+/* The checks of dexf_xml_take() on a document of our own making: 0 if a
+ * reader would accept it. */
+int dexf_xml_check(const unsigned char *doc, size_t len,
+	dexf_schema_id schema, const char *what, dexf_err *err);
 
 /* 1 if `parent` has an <extensions> child holding an element marked
  * critical="true" (or "1"): content this version must not ignore. */

@@ -2,7 +2,10 @@
 # threads.sh: the parallel pack pipeline produces the same container
 # content whatever the number of threads: identical chunk indexes (chunk
 # offsets, stored lengths and leaf hashes), identical digests and Merkle
-# roots, identical evidence bytes; and every variant verifies.
+# roots, identical evidence bytes; and every variant verifies.  Stored
+# bytes are compared with zlib: igzip (ISA-L) can pick another encoding of
+# the same chunk from one process to the next (seen on 2% of runs for a
+# 28-byte file), so with it the content is compared, not the encoding.
 . "${top_srcdir:-.}/tests/lib.sh"
 
 mkdata "$T/big.bin" 700000
@@ -10,12 +13,33 @@ mktext "$T/log.txt" 3000
 mkdir -p "$T/tree/a"
 cp "$T/log.txt" "$T/tree/a/one.txt"
 mkdata "$T/tree/two.bin" 90000
+# Many files under one chunk, which are spread over the workers and
+# written back in order, with empty ones and whole-chunk ones between
+# them (these are streamed, after the small ones in flight are out), and
+# text whose compressed form would depend on a codec's earlier chunks if
+# any state were left over.
+"$PYTHON3" - "$T/many" <<'PY'
+import os, random, sys
+r = random.Random(7)
+for i in range(240):
+    d = os.path.join(sys.argv[1], "d%d" % (i % 5))
+    os.makedirs(d, exist_ok=True)
+    n = 0 if i % 37 == 0 else 4096 * 3 + i if i % 53 == 0 else r.randrange(1, 4096)
+    with open(os.path.join(d, "f%03d" % i), "wb") as f:
+        if i % 3:
+            words = [b"sshd", b"root", b"Failed", b"from", b"192.0.2.%d" % i]
+            f.write(b" ".join(r.choice(words) for _ in range(n))[:n])
+        else:
+            f.write(r.randbytes(n))
+PY
 
 for j in 1 2 4 7; do
 	for comp in deflate store; do
-		expect_exit 0 "$DEXF" pack -q --no-sign --threads $j \
+		expect_exit 0 env DEXF_DEFLATE=zlib "$DEXF" pack -q --no-sign \
+		    --threads $j \
 		    --compression $comp --chunk-size 4K --hash md5,sha1 \
-		    -o "$T/c-$comp-$j.dexf" "$T/big.bin" "$T/log.txt" "$T/tree"
+		    -o "$T/c-$comp-$j.dexf" "$T/big.bin" "$T/log.txt" \
+		    "$T/tree" "$T/many"
 		expect_exit 3 "$DEXF" verify -q "$T/c-$comp-$j.dexf"
 	done
 done
@@ -49,8 +73,34 @@ for i in json.load(sys.stdin)["items"]:
 	check "$comp: same digests and Merkle roots with 1 and 7 threads" \
 	    cmp "$T/$comp-info-1.txt" "$T/$comp-info-7.txt"
 done
+# the default engine (igzip when built with it): the same content
+for j in 1 7; do
+	expect_exit 0 "$DEXF" pack -q --no-sign --threads $j --chunk-size 4K \
+	    -o "$T/e-$j.dexf" "$T/big.bin" "$T/tree" "$T/many"
+	"$PYTHON3" - "$T/e-$j.dexf" > "$T/e-$j.txt" <<'PY'
+import hashlib, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+for i in z.infolist():
+    if i.filename.startswith('evidence/'):
+        print(i.filename, hashlib.sha256(z.read(i)).hexdigest())
+PY
+	"$DEXF" info --json "$T/e-$j.dexf" | "$PYTHON3" -c '
+import json, sys
+for i in json.load(sys.stdin)["items"]:
+    print(i["path"], i.get("digests"), i.get("merkle-root"))' >> "$T/e-$j.txt"
+done
+check "default engine: same content, digests and roots with 1 and 7 threads" \
+    cmp "$T/e-1.txt" "$T/e-7.txt"
+
 # the chunk index is not trivially equal: it holds real chunks
 check "the big item has many chunks" grep -q "index/i1.idx $((64 + 48 * 171)) " "$T/deflate-1.txt"
+check "every file of the many went in" test "$(grep -c '^evidence/many/' "$T/deflate-1.txt")" = 240
+check "empty files have a stored entry" grep -q "^evidence/many/d0/f000 2 " "$T/deflate-1.txt"
+for j in 1 7; do
+	expect_exit 3 "$DEXF" unpack -q "$T/c-deflate-$j.dexf" -C "$T/u$j"
+	check "--threads $j: the many files come back as they were" \
+	    diff -r "$T/many" "$T/u$j/many"
+done
 
 # verification: same verdict and same problems (chunk ranges included)
 # whatever the number of threads, on intact and on damaged containers

@@ -61,18 +61,25 @@ set_file_storage(struct dexf_item *it, const char *path, uint64_t size,
 	memset(it->merkle_root, 0x22, 32);
 }
 
-/* The FORMAT.md 8.5 example, plus every optional field. */
+/* The required header fields, and nothing else. */
 static void
-full_model(dexf_manifest *m)
+header_model(dexf_manifest *m)
 {
-	struct dexf_item *it;
-
 	memset(m, 0, sizeof(*m));
 	m->format_version = S("1.0");
 	m->container_id = S(UUID);
 	m->created = S("2026-11-22T22:45:00Z");
 	m->producer = S("dexf");
 	m->producer_version = S("0.1.0");
+}
+
+/* The FORMAT.md 8.5 example, plus every optional field. */
+static void
+full_model(dexf_manifest *m)
+{
+	struct dexf_item *it;
+
+	header_model(m);
 	m->case_[C_NUMBER] = S("2026-0042");
 	m->case_[C_NAME] = S("Harbour Street burglary <&> \"quoted\"");
 	m->case_[C_DESCRIPTION] = S("  line one\nline two\ttabbed  ");
@@ -337,12 +344,7 @@ write_then_parse_of_empty_manifest(void)
 	char *xml = NULL;
 	size_t len;
 
-	memset(&m, 0, sizeof(m));
-	m.format_version = S("1.0");
-	m.container_id = S(UUID);
-	m.created = S("2026-11-22T22:45:00Z");
-	m.producer = S("dexf");
-	m.producer_version = S("0.1.0");
+	header_model(&m);
 	UA_INT(write_model(&m, &xml, &len), 0);
 	if (xml != NULL) {
 		UA(strstr(xml, "<case") == NULL);
@@ -353,6 +355,47 @@ write_then_parse_of_empty_manifest(void)
 		UA(b.case_[C_NUMBER] == NULL);
 		dexf_manifest_clear(&b);
 	}
+	free(xml);
+	dexf_manifest_clear(&m);
+}
+
+/* Markup characters in a path land in text and in attributes (the
+ * storage entry): escaped in each, and read back as they were; and the
+ * layout is the one of FORMAT.md 8.5's example (two-space indentation, an
+ * element with text on one line, an empty element self-closed). */
+static void
+write_escapes_text_and_attributes(void)
+{
+	static const char path[] = "a&b<c>\"d'e f.txt";
+	static const char head[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<manifest formatVersion=\"1.0\" xmlns=\"urn:dexf:manifest:1\">\n"
+	    "  <containerId>";
+	dexf_manifest m, b;
+	dexf_err err;
+	char *xml = NULL;
+	size_t len;
+
+	header_model(&m);
+	m.case_[C_DESCRIPTION] = S("x\r\ny");
+	set_file_storage(dexf_manifest_add_item(&m), path, 10, 8, 4096);
+	UA_INT(write_model(&m, &xml, &len), 0);
+	if (xml == NULL)
+		goto out;
+	UA_INT(len, strlen(xml));
+	UA(strncmp(xml, head, strlen(head)) == 0);
+	UA_HAS(xml, "\n      <path>a&amp;b&lt;c&gt;\"d'e f.txt</path>\n");
+	UA_HAS(xml, " entry=\"evidence/a&amp;b&lt;c&gt;&quot;d'e f.txt\" ");
+	UA_HAS(xml, "<description>x&#13;\ny</description>");
+	UA_HAS(xml, "\n      <digests>\n        <digest algorithm=\"sha256\">");
+	UA_HAS(xml, "\"/>\n    </item>\n  </items>\n</manifest>\n");
+	UA_INT(parse_text(xml, &b, &err), 0);
+	if (b.nitems == 1) {
+		UA_STR(b.items[0].path, path);
+		UA_STR(b.items[0].entry, m.items[0].entry);
+		UA_STR(b.case_[C_DESCRIPTION], "x\r\ny");
+	}
+	dexf_manifest_clear(&b);
+out:
 	free(xml);
 	dexf_manifest_clear(&m);
 }
@@ -947,6 +990,8 @@ static const unit_test tests[] = {
 	    write_then_parse_of_empty_manifest },
 	{ "write_refuses_schema_invalid_model",
 	    write_refuses_schema_invalid_model },
+	{ "write_escapes_text_and_attributes",
+	    write_escapes_text_and_attributes },
 	{ "add_item_numbers_ids_in_order", add_item_numbers_ids_in_order },
 	{ "meta_slots_and_keys_correspond", meta_slots_and_keys_correspond },
 	{ "parse_ranges_accepts_lists_and_rejects_junk",
