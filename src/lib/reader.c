@@ -50,6 +50,7 @@ dexf_reader_free(dexf_reader *r)
 	free(r->sig_buf);
 	free(r->index_ok);
 	dexf_pool_free(r->pool);
+	free(r->pf);
 	dexf_codec_free(r->codec);
 	free(r->cbuf);
 	free(r->ixbuf);
@@ -664,6 +665,86 @@ dexf_reader_read(dexf_reader *r, const dexf_item *it, uint64_t offset,
 	return 0;
 }
 
+/* A decoder pool for chunks described by h (the one there if it fits). */
+static int
+ensure_pool(dexf_reader *r, const dexf_idx_header *h)
+{
+	if (r->pool != NULL && dexf_pool_chunk_size(r->pool) == h->chunk_size &&
+	    r->pool_compressed == (h->compression == 8))
+		return 0;
+	/* nothing may be in flight on the pool that goes */
+	r->pf_head = r->pf_len = 0;
+	free(r->pf);
+	r->pf = NULL;
+	dexf_pool_free(r->pool);
+	r->pool = NULL;
+	if (dexf_pool_new_decoder(&r->pool, r->threads ? r->threads :
+	    dexf_online_cpus(), h->chunk_size, h->compression == 8) != 0 ||
+	    (r->pf = calloc(dexf_pool_slots(r->pool), sizeof(*r->pf))) == NULL)
+		return dexf_seterr(&r->err, DEXF_ENOMEM,
+		    "cannot start worker threads");
+	r->pool_compressed = h->compression == 8;
+	return 0;
+}
+
+int
+dexf_reader_prefetch(dexf_reader *r, const struct dexf_item *it,
+    unsigned hashes)
+{
+	const dexf_zipr_entry *d, *x;
+	dexf_idx_header h;
+	dexf_idx_entry ie;
+	dexf_err saved = r->err;
+	struct dexf_prefetch *pf;
+	dexf_slot *sl;
+	uint64_t plain;
+	size_t slot;
+	int ok;
+
+	ok = it->kind == DEXF_ITEM_FILE && it->chunk_count == 1 &&
+	    dexf_reader_item_entries(r, it, &d, &x, &h) == 0 &&
+	    h.chunk_count == 1 && dexf_reader_check_index(r, it, x) == 0 &&
+	    ensure_pool(r, &h) == 0 &&
+	    r->pf_len < dexf_pool_slots(r->pool) &&
+	    index_entry(r, it, x, &h, 0, 0, &ie, &plain) == 0;
+	r->err = saved;
+	if (!ok)
+		return 1;
+	slot = (size_t)(r->pf_seq++ % dexf_pool_slots(r->pool));
+	sl = dexf_pool_slot(r->pool, slot);
+	sl->fd = r->fd;
+	sl->pos = d->data_off + ie.offset;
+	sl->inlen = ie.length;
+	sl->outlen = (size_t)plain;
+	memcpy(sl->want, ie.leaf, 32);
+	pf = &r->pf[(r->pf_head + r->pf_len++) % dexf_pool_slots(r->pool)];
+	pf->item = it;
+	pf->slot = slot;
+	pf->hashes = hashes;
+	dexf_pool_submit_item(r->pool, slot, hashes);
+	return 0;
+}
+
+/* The prefetched slot of `it`, if it heads the queue (-1 otherwise: then
+ * whatever was prefetched is dropped, so the pool is free for a scan). */
+static long
+prefetched(dexf_reader *r, const struct dexf_item *it, unsigned hashes)
+{
+	struct dexf_prefetch *pf;
+
+	if (r->pf_len == 0)
+		return -1;
+	pf = &r->pf[r->pf_head];
+	if (pf->item == it && pf->hashes == hashes) {
+		r->pf_head = (r->pf_head + 1) % dexf_pool_slots(r->pool);
+		r->pf_len--;
+		return (long)pf->slot;
+	}
+	dexf_pool_drain(r->pool);
+	r->pf_len = 0;
+	return -1;
+}
+
 int
 dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 {
@@ -673,6 +754,7 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 	dexf_merkle mk;
 	uint64_t expect = 0;
 	int rc, first_rc = 0, finished = 0;
+	long pre = prefetched(r, it, s->hashes);
 
 	s->bad = s->chunks_checked = s->bytes = 0;
 	s->crc = 0;
@@ -681,22 +763,14 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 	if ((rc = dexf_reader_item_entries(r, it, &d, &x, &h)) != 0 ||
 	    (rc = dexf_reader_check_index(r, it, x)) != 0 ||
 	    (rc = ensure_buffers(r, h.chunk_size)) != 0)
-		return rc;
-	if (dexf_mdset_init(&md, s->hashes) != 0)
-		return dexf_seterr(&r->err, DEXF_ENOMEM, "out of memory");
-	dexf_merkle_init(&mk);
-	if (r->pool == NULL || dexf_pool_chunk_size(r->pool) != h.chunk_size ||
-	    r->pool_compressed != (h.compression == 8)) {
-		dexf_pool_free(r->pool);
-		r->pool = NULL;
-		if (dexf_pool_new_decoder(&r->pool, r->threads ? r->threads :
-		    dexf_online_cpus(), h.chunk_size, h.compression == 8) != 0) {
-			rc = dexf_seterr(&r->err, DEXF_ENOMEM,
-			    "cannot start worker threads");
-			goto out;
-		}
-		r->pool_compressed = h.compression == 8;
+		goto early;
+	if (dexf_mdset_init(&md, s->hashes) != 0) {
+		rc = dexf_seterr(&r->err, DEXF_ENOMEM, "out of memory");
+		goto early;
 	}
+	dexf_merkle_init(&mk);
+	if (pre < 0 && (rc = ensure_pool(r, &h)) != 0)
+		goto out;
 	/*
 	 * Pipeline: this thread reads and checks index entries and hands
 	 * chunks to workers (read, inflate, leaf hash, CRC-32); the linear
@@ -717,6 +791,7 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 			const char *why = NULL;
 			unsigned char leaf[32];
 			uint64_t plain;
+			size_t wslot;
 
 			while (!stop_rc && rd < h.chunk_count &&
 			    rd - wr < nslots) {
@@ -730,6 +805,11 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 					break;
 				}
 				expect = ie.offset + ie.length;
+				if (pre >= 0) {
+					/* already on a worker, the same entry */
+					rd++;
+					continue;
+				}
 				sl = dexf_pool_slot(r->pool, rd % nslots);
 				sl->fd = r->fd;
 				sl->pos = d->data_off + ie.offset;
@@ -745,9 +825,10 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 			}
 			if (wr == rd)
 				break;
-			sl = dexf_pool_slot(r->pool, wr % nslots);
+			wslot = pre >= 0 ? (size_t)pre : wr % nslots;
+			sl = dexf_pool_slot(r->pool, wslot);
 			plain = sl->outlen;
-			switch (dexf_pool_wait(r->pool, wr % nslots)) {
+			switch (dexf_pool_wait(r->pool, wslot)) {
 			case DEXF_SLOT_OK:
 				break;
 			case DEXF_SLOT_IO:
@@ -842,7 +923,19 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 		    "failed", it->path);
 		goto out;
 	}
-	dexf_mdset_final(&md, s->hex);
+	if (pre >= 0) {
+		/* the worker computed the linear digests of the whole item */
+		dexf_slot *sl = dexf_pool_slot(r->pool, (size_t)pre);
+
+		if (sl->md_failed) {
+			rc = dexf_seterr(&r->err, DEXF_ECRYPTO, "item '%s': "
+			    "digest failed", it->path);
+			goto out;
+		}
+		memcpy(s->hex, sl->hex, sizeof(s->hex));
+	} else {
+		dexf_mdset_final(&md, s->hex);
+	}
 	dexf_merkle_root(&mk, s->merkle);
 	rc = first_rc;
 	finished = 1;
@@ -850,12 +943,23 @@ out:
 	/* anything that left the loop early, except a cancel, stopped the
 	 * scan; its message is the last one set */
 	s->stopped = !finished && rc != DEXF_ECANCELED;
-	/* the linear thread may still be using md */
+	/* The linear thread may still be using md.  A finished scan has
+	 * waited for all its slots, and items prefetched after this one
+	 * stay in flight; otherwise everything stops here. */
 	if (r->pool != NULL) {
-		dexf_pool_drain(r->pool);
+		if (!finished) {
+			dexf_pool_drain(r->pool);
+			r->pf_len = 0;
+		}
 		dexf_pool_set_linear(r->pool, NULL);
 	}
 	dexf_mdset_free(&md);
+	return rc;
+early:
+	if (pre >= 0) {
+		dexf_pool_drain(r->pool);
+		r->pf_len = 0;
+	}
 	return rc;
 }
 

@@ -40,6 +40,15 @@ struct dexf_reader {
 	unsigned char *cbuf;
 	struct dexf_pool *pool;  /* whole-item scans */
 	int pool_compressed;
+	/* one-chunk items in flight on the pool (dexf_reader_prefetch()),
+	 * oldest first: a ring of one entry per pool slot */
+	struct dexf_prefetch {
+		const struct dexf_item *item;
+		size_t slot;
+		unsigned hashes;
+	} *pf;
+	size_t pf_head, pf_len;
+	uint64_t pf_seq;
 	int threads;             /* 0: online CPUs */
 	uint32_t buf_chunk;
 	/* decoded chunks kept for sequential and repeated small reads,
@@ -123,5 +132,18 @@ typedef struct dexf_scan {
  */
 int dexf_reader_scan(dexf_reader *r, const struct dexf_item *it,
 	dexf_scan *s);
+
+/*
+ * Start the chunk work of a one-chunk item (read, decode, leaf hash,
+ * CRC-32 and the linear digests `hashes`) on a worker now, so that a run
+ * of small items is decoded in parallel; dexf_reader_scan() of the same
+ * item with the same hashes then takes the result.  Items must be scanned
+ * in the order they were prefetched: scanning another item first drops
+ * the prefetched work.  Returns 0 when queued, 1 when not (several chunks,
+ * no free slot, or anything a scan would report: the scan will), never an
+ * error of its own; r->err is left as it was.
+ */
+int dexf_reader_prefetch(dexf_reader *r, const struct dexf_item *it,
+	unsigned hashes);
 
 #endif

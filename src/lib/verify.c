@@ -155,6 +155,18 @@ compare_digests(const struct dexf_item *it, const dexf_zipr_entry *d,
 	}
 }
 
+/* The linear digests to recompute: SHA-256, and those the manifest has. */
+static unsigned
+item_hashes(const struct dexf_item *it)
+{
+	unsigned h = DEXF_HASH_ALL;
+
+	for (int i = 1; i < DEXF_NHASH; i++)
+		if (it->digest[i] == NULL)
+			h &= ~(unsigned)dexf_hash_at(i);
+	return h;
+}
+
 /* Every chunk of the item (FORMAT.md 11.3 steps 6.4-6.6). */
 static void
 scan_item(dexf_reader *r, const struct dexf_item *it,
@@ -169,10 +181,7 @@ scan_item(dexf_reader *r, const struct dexf_item *it,
 	memset(&s, 0, sizeof(s));
 	s.out_fd = -1;
 	s.keep_going = 1;
-	s.hashes = DEXF_HASH_ALL;
-	for (int i = 1; i < DEXF_NHASH; i++)
-		if (it->digest[i] == NULL)
-			s.hashes &= ~(unsigned)dexf_hash_at(i);
+	s.hashes = item_hashes(it);
 	s.progress = o->progress;
 	s.payload = o->payload;
 	s.done = done;
@@ -805,11 +814,21 @@ verify_run(dexf_report **out, const char *path, const dexf_verify_opts *o,
 			total += r->m.items[i].size;
 	if (target != NULL)
 		total = len;
-	for (size_t i = 0; i < r->m.nitems && !canceled; i++) {
+	for (size_t i = 0, ahead = 0; i < r->m.nitems && !canceled; i++) {
 		const struct dexf_item *it = &r->m.items[i];
 		item_depth depth = kind == DEXF_SCOPE_CONTAINER ? CHECK_ALL :
 		    CHECK_INDEX;
 
+		/* A run of one-chunk items is decoded on the workers ahead
+		 * of the item being checked; the lookahead stops at the
+		 * first item it cannot take until that one is checked. */
+		if (ahead < i)
+			ahead = i;
+		while (depth == CHECK_ALL && ahead < r->m.nitems &&
+		    (r->m.items[ahead].kind != DEXF_ITEM_FILE ||
+		    dexf_reader_prefetch(r, &r->m.items[ahead],
+		    item_hashes(&r->m.items[ahead])) == 0))
+			ahead++;
 		if (it->kind != DEXF_ITEM_FILE)
 			continue;
 		if (it == target)

@@ -120,6 +120,51 @@ print(c["verdict"], c["exit_code"], json.dumps(c["problems"], sort_keys=True),
 	check "verify $v: the same report with 1 and 3 threads" \
 	    cmp "$T/v-$v-1.txt" "$T/v-$v-3.txt"
 done
+# Small items are decoded ahead on the workers: damage to some of them
+# (a flipped byte in the data, a flipped byte in the stored stream) is
+# reported on exactly those items, the same way with 1 and 3 threads.
+cp "$T/c-deflate-1.dexf" "$T/dmg.dexf"
+"$PYTHON3" - "$T/dmg.dexf" <<'PY' || die "damaging the container"
+import struct, sys, zipfile
+path = sys.argv[1]
+z = zipfile.ZipFile(path)
+spots = []
+for name in ("evidence/many/d2/f007", "evidence/many/d4/f104"):
+    i = z.getinfo(name)
+    with open(path, "rb") as f:
+        f.seek(i.header_offset)
+        h = f.read(30)
+    n, e = struct.unpack("<HH", h[26:30])
+    spots.append(i.header_offset + 30 + n + e + i.compress_size // 2)
+z.close()
+with open(path, "r+b") as f:
+    for p in spots:
+        f.seek(p)
+        b = f.read(1)
+        f.seek(p)
+        f.write(bytes([b[0] ^ 0x5a]))
+PY
+for j in 1 3; do
+	"$DEXF" verify --json --threads $j "$T/dmg.dexf" > "$T/dmg-$j.json"
+	"$PYTHON3" -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["containers"][0]
+print(c["verdict"], c["exit_code"])
+for p in c["problems"]:
+    print(p.get("kind"), p.get("item"), p.get("entry"))
+print("not ok:", *sorted(i["path"] for i in c["items"]
+                           if i.get("status") not in ("ok", None, "not-applicable")))
+' "$T/dmg-$j.json" > "$T/dmg-$j.txt"
+done
+check "damaged small items: the same report with 1 and 3 threads" \
+    cmp "$T/dmg-1.txt" "$T/dmg-3.txt"
+check "damaged small items: the verdict is tampered" \
+    grep -q "^tampered 1$" "$T/dmg-3.txt"
+check "damaged small items: f007 is named" grep -q "many/d2/f007" "$T/dmg-3.txt"
+check "damaged small items: f104 is named" grep -q "many/d4/f104" "$T/dmg-3.txt"
+check "damaged small items: every other item is ok" \
+    grep -qx "not ok: many/d2/f007 many/d4/f104" "$T/dmg-3.txt"
+
 expect_exit 1 "$DEXF" verify --threads 3 --trust "$V/ca.pem" "$V/tampered-chunk.dexf"
 expect_grep "chunk 1 .bytes 4096-8191." "$OUT"
 expect_exit 2 "$DEXF" verify --threads 65 "$V/good-signed.dexf"
