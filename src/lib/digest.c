@@ -174,12 +174,68 @@ dexf_sha256(unsigned char out[32], const void *p, size_t n)
 	return sha256_parts(out, p, n, NULL, 0, NULL, 0);
 }
 
-int
-dexf_leaf_hash(unsigned char out[32], const void *p, size_t n)
+/*
+ * Disk images are often mostly unallocated space, whose chunks are all
+ * zero.  The leaf of an all-zero chunk depends on its length only, so it
+ * is hashed once per length (from real zero bytes) and then reused for
+ * chunks checked to be all zero, at memory speed.
+ */
+#define ZERO_LEAF_MIN 4096
+#define ZERO_LEAVES 8
+
+static pthread_mutex_t zero_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	size_t n;
+	unsigned char leaf[32];
+} zero_leaf[ZERO_LEAVES];
+
+static int
+all_zero(const unsigned char *p, size_t n)
+{
+	static const unsigned char z[16];
+
+	/* the first 16 bytes are zero, and every byte equals the one 16
+	 * before it */
+	return memcmp(p, z, 16) == 0 && memcmp(p, p + 16, n - 16) == 0;
+}
+
+static int
+leaf_parts(unsigned char out[32], const void *p, size_t n)
 {
 	static const unsigned char zero = 0x00;
 
 	return sha256_parts(out, &zero, 1, p, n, NULL, 0);
+}
+
+static int
+zero_leaf_of(unsigned char out[32], const unsigned char *p, size_t n)
+{
+	int rc = 0, i;
+
+	pthread_mutex_lock(&zero_mu);
+	for (i = 0; i < ZERO_LEAVES && zero_leaf[i].n != 0; i++)
+		if (zero_leaf[i].n == n)
+			break;
+	if (i < ZERO_LEAVES && zero_leaf[i].n == n) {
+		memcpy(out, zero_leaf[i].leaf, 32);
+	} else {
+		/* p is n zero bytes: hash them as any other chunk */
+		rc = leaf_parts(out, p, n);
+		if (rc == 0 && i < ZERO_LEAVES) {
+			zero_leaf[i].n = n;
+			memcpy(zero_leaf[i].leaf, out, 32);
+		}
+	}
+	pthread_mutex_unlock(&zero_mu);
+	return rc;
+}
+
+int
+dexf_leaf_hash(unsigned char out[32], const void *p, size_t n)
+{
+	if (n >= ZERO_LEAF_MIN && all_zero(p, n))
+		return zero_leaf_of(out, p, n);
+	return leaf_parts(out, p, n);
 }
 
 int

@@ -154,6 +154,44 @@ leaf_hash_matches_format_note_example(void)
 	    "ebda38b6ff3018c73129025d6426537f");
 }
 
+/* The leaf of an all-zero chunk is reused per length: still SHA-256 of
+ * 00 followed by the chunk, for every length, first time and later; and
+ * a chunk that is zero but for one byte anywhere gets its own leaf. */
+static void
+zero_chunk_leaves_are_the_leaves_of_their_bytes(void)
+{
+	static const size_t lens[] = { 4095, 4096, 4097, 65536, 1 << 20,
+	    (1 << 20) - 1, 4096 };
+	unsigned char *buf = calloc(1, (1 << 20) + 1);
+	unsigned char want[32], got[32], again[32];
+
+	if (buf == NULL) {
+		UA(buf != NULL);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		size_t n = lens[i];
+
+		/* buf[0] = 00, then n zero bytes: the leaf by definition */
+		UA_INT(dexf_sha256(want, buf, n + 1), 0);
+		UA_INT(dexf_leaf_hash(got, buf + 1, n), 0);
+		UA_INT(dexf_leaf_hash(again, buf + 1, n), 0);
+		UA(memcmp(got, want, 32) == 0);
+		UA(memcmp(again, want, 32) == 0);
+		for (size_t at = 0; at < n; at += n / 3 + 1) {
+			buf[1 + at] = 0x01;
+			UA_INT(dexf_leaf_hash(got, buf + 1, n), 0);
+			UA(memcmp(got, want, 32) != 0);
+			buf[1 + at] = 0x00;
+		}
+		buf[n] = 0x80;  /* the last byte */
+		UA_INT(dexf_leaf_hash(got, buf + 1, n), 0);
+		UA(memcmp(got, want, 32) != 0);
+		buf[n] = 0x00;
+	}
+	free(buf);
+}
+
 static const unit_test tests[] = {
 	{ "hash_names_are_the_manifest_tokens",
 	    hash_names_are_the_manifest_tokens },
@@ -169,6 +207,8 @@ static const unit_test tests[] = {
 	    sha256_leaf_and_node_hashes_match_rfc9162 },
 	{ "leaf_hash_matches_format_note_example",
 	    leaf_hash_matches_format_note_example },
+	{ "zero_chunk_leaves_are_the_leaves_of_their_bytes",
+	    zero_chunk_leaves_are_the_leaves_of_their_bytes },
 	{ NULL, NULL }
 };
 
