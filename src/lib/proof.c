@@ -519,82 +519,6 @@ dexf_proof_check_range(dexf_reader *r, const struct dexf_item *it,
 	return rc;
 }
 
-/* ------------------------------------------------------------ output */
-
-/* A file written under a temporary name next to its final one. */
-typedef struct outfile {
-	const char *path;
-	char *tmp;
-	int fd, force, installed;
-} outfile;
-
-static int
-out_open(outfile *o, const char *path, int force, dexf_err *err)
-{
-	const char *slash = strrchr(path, '/');
-	const char *base = slash ? slash + 1 : path;
-	size_t len = strlen(path) + 32;
-	struct stat st;
-
-	memset(o, 0, sizeof(*o));
-	o->fd = -1;
-	o->path = path;
-	o->force = force;
-	if (*base == '\0')
-		return dexf_seterr(err, DEXF_EINVAL, "%s: not a file name", path);
-	if (!force && lstat(path, &st) == 0)
-		return dexf_seterr(err, DEXF_EEXISTS, "%s: already exists", path);
-	/* a dot name in the same directory: renamed into place whole */
-	if ((o->tmp = malloc(len)) == NULL)
-		return dexf_seterr(err, DEXF_ENOMEM, "out of memory");
-	snprintf(o->tmp, len, "%.*s%s.%s.XXXXXX.part",
-	    slash ? (int)(slash - path) : 0, path, slash ? "/" : "", base);
-	if ((o->fd = mkostemps(o->tmp, 5, O_CLOEXEC)) < 0) {
-		free(o->tmp);
-		o->tmp = NULL;
-		return dexf_seterr_sys(err, DEXF_EIO, errno,
-		    "%s: cannot create a temporary file beside it", path);
-	}
-	fchmod(o->fd, 0644);
-	return 0;
-}
-
-static int
-out_install(outfile *o, dexf_err *err)
-{
-	int rc = fsync(o->fd), e = errno;
-
-	if (close(o->fd) != 0 && rc == 0) {
-		rc = -1;
-		e = errno;
-	}
-	o->fd = -1;
-	if (rc != 0)
-		return dexf_seterr_sys(err, DEXF_EIO, e, "%s: cannot write",
-		    o->tmp);
-	/* without force, link() refuses a file that appeared meanwhile */
-	if (o->force ? rename(o->tmp, o->path) != 0 :
-	    link(o->tmp, o->path) != 0)
-		return dexf_seterr_sys(err, errno == EEXIST ? DEXF_EEXISTS :
-		    DEXF_EIO, errno, "%s: cannot create", o->path);
-	if (!o->force)
-		unlink(o->tmp);
-	o->installed = 1;
-	return 0;
-}
-
-static void
-out_close(outfile *o)
-{
-	if (o->fd >= 0)
-		close(o->fd);
-	if (o->tmp != NULL && !o->installed)
-		unlink(o->tmp);
-	free(o->tmp);
-	o->tmp = NULL;
-	o->fd = -1;
-}
-
 /* ------------------------------------------------------------ writing */
 
 #define W(call) do { if ((call) < 0) goto fail; } while (0)
@@ -732,7 +656,7 @@ put_chunks(dexf_reader *r, const struct dexf_item *it,
 static int
 write_proof(dexf_reader *r, const struct dexf_item *it,
     const dexf_zipr_entry *d, const dexf_idx_header *h, const batch *bt,
-    const unsigned char *desc, size_t desclen, outfile *of)
+    const unsigned char *desc, size_t desclen, dexf_outfile *of)
 {
 	dexf_zipw zw;
 	time_t t = 0;
@@ -768,7 +692,7 @@ dexf_prove(dexf_reader *r, const char *item, uint64_t offset,
 	size_t desclen = 0;
 	uint64_t first, last, bad;
 	batch bt;
-	outfile of;
+	dexf_outfile of;
 	int rc;
 
 	if (r == NULL)
@@ -814,13 +738,13 @@ dexf_prove(dexf_reader *r, const char *item, uint64_t offset,
 	}
 	if ((rc = desc_write(r, it, offset, length, &bt, &desc,
 	    &desclen)) != 0 ||
-	    (rc = out_open(&of, path, (flags & DEXF_PROVE_FORCE) != 0,
+	    (rc = dexf_outfile_open(&of, path, (flags & DEXF_PROVE_FORCE) != 0,
 	    &r->err)) != 0 ||
 	    (rc = write_proof(r, it, d, &h, &bt, desc, desclen, &of)) != 0)
 		goto out;
-	rc = out_install(&of, &r->err);
+	rc = dexf_outfile_install(&of, &r->err);
 out:
-	out_close(&of);
+	dexf_outfile_close(&of);
 	free(desc);
 	batch_free(&bt);
 	return rc;

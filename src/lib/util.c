@@ -4,9 +4,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -222,4 +225,89 @@ dexf_uuid_urn(char *out, size_t outlen)
 	snprintf(out, outlen, "urn:uuid:%.8s-%.4s-%.4s-%.4s-%.12s",
 	    h, h + 8, h + 12, h + 16, h + 20);
 	return 0;
+}
+
+int
+dexf_outfile_open(dexf_outfile *o, const char *path, int force,
+    dexf_err *err)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	size_t len = strlen(path) + 32;
+	struct stat st;
+
+	memset(o, 0, sizeof(*o));
+	o->fd = -1;
+	o->force = force;
+	if (*base == '\0')
+		return dexf_seterr(err, DEXF_EINVAL, "%s: not a file name", path);
+	if (!force && lstat(path, &st) == 0)
+		return dexf_seterr(err, DEXF_EEXISTS,
+		    "%s: already exists (use --force to replace it)", path);
+	if ((o->path = strdup(path)) == NULL ||
+	    (o->tmp = malloc(len)) == NULL) {
+		dexf_outfile_close(o);
+		return dexf_seterr(err, DEXF_ENOMEM, "out of memory");
+	}
+	snprintf(o->tmp, len, "%.*s%s.%s.XXXXXX.part",
+	    slash ? (int)(slash - path) : 0, path, slash ? "/" : "", base);
+	if ((o->fd = mkostemps(o->tmp, 5, O_CLOEXEC)) < 0) {
+		int e = errno;
+
+		free(o->tmp);
+		o->tmp = NULL;
+		dexf_outfile_close(o);
+		return dexf_seterr_sys(err, DEXF_EIO, e,
+		    "%s: cannot create a temporary file beside it", path);
+	}
+	fchmod(o->fd, 0644);
+	return 0;
+}
+
+int
+dexf_outfile_install(dexf_outfile *o, dexf_err *err)
+{
+	int rc = fsync(o->fd), e = errno, dfd;
+	char *copy;
+
+	if (close(o->fd) != 0 && rc == 0) {
+		rc = -1;
+		e = errno;
+	}
+	o->fd = -1;
+	if (rc != 0)
+		return dexf_seterr_sys(err, DEXF_EIO, e, "%s: cannot write",
+		    o->tmp);
+	/* without force, link() refuses a file that appeared meanwhile:
+	 * never replace what the caller did not ask to replace */
+	if (o->force ? rename(o->tmp, o->path) != 0 :
+	    link(o->tmp, o->path) != 0)
+		return dexf_seterr_sys(err, errno == EEXIST ? DEXF_EEXISTS :
+		    DEXF_EIO, errno, "%s: cannot create", o->path);
+	if (!o->force)
+		unlink(o->tmp);
+	o->installed = 1;
+	/* the new name itself, durable */
+	if ((copy = strdup(o->path)) != NULL) {
+		if ((dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC)) >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+		free(copy);
+	}
+	return 0;
+}
+
+void
+dexf_outfile_close(dexf_outfile *o)
+{
+	if (o->fd >= 0)
+		close(o->fd);
+	if (o->tmp != NULL && !o->installed)
+		unlink(o->tmp);
+	free(o->tmp);
+	free(o->path);
+	o->tmp = o->path = NULL;
+	o->fd = -1;
 }

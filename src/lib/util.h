@@ -81,6 +81,27 @@ ssize_t dexf_read_full(int fd, void *buf, size_t len);
 /* Random v4 UUID as "urn:uuid:xxxxxxxx-..." (46 bytes). */
 int dexf_uuid_urn(char *out, size_t outlen);
 
+/*
+ * A new file written under a temporary dot name beside its final path
+ * (".NAME.XXXXXX.part", so the rename stays on one file system and nobody
+ * takes it for the real thing) and put in place whole, or not at all.
+ */
+typedef struct dexf_outfile {
+	char *path;             /* the final name (a copy) */
+	char *tmp;              /* the temporary one */
+	int fd, force, installed;
+} dexf_outfile;
+
+/* Create the temporary file (mode 0644).  Without force an existing
+ * path is DEXF_EEXISTS, now and again at install time. */
+int dexf_outfile_open(dexf_outfile *o, const char *path, int force,
+	dexf_err *err);
+/* fsync and close it, then rename it into place (force) or link it there
+ * (which fails if the path appeared meanwhile), and fsync the directory. */
+int dexf_outfile_install(dexf_outfile *o, dexf_err *err);
+/* Close; remove the temporary file unless installed; free. */
+void dexf_outfile_close(dexf_outfile *o);
+
 /* Overflow-checked addition: returns -1 on overflow. */
 static inline int
 add_u64(uint64_t *out, uint64_t a, uint64_t b)

@@ -79,8 +79,9 @@ struct dexf_writer {
 	dexf_warning_cb warning;
 	void *warning_payload;
 	uint64_t total, done;
-	char *path, *tmp_path;
-	int fd, idx_fd;
+	char *path;
+	dexf_outfile out;         /* the container, under a temporary name */
+	int idx_fd;
 	uint64_t idx_pos;
 	/* scratch index records [idx_pos - ibuf_len, idx_pos) not written */
 	unsigned char ibuf[64 * DEXF_IDX_ENTRY];
@@ -230,7 +231,7 @@ dexf_writer_new(dexf_writer **out)
 	w->compression = 8;
 	w->level = 1;
 	w->hashes = DEXF_HASH_SHA256;
-	w->fd = w->idx_fd = -1;
+	w->out.fd = w->idx_fd = -1;
 	*out = w;
 	return 0;
 }
@@ -240,10 +241,7 @@ dexf_writer_free(dexf_writer *w)
 {
 	if (w == NULL)
 		return;
-	if (w->fd >= 0)
-		close(w->fd);
-	if (w->tmp_path != NULL && !w->finished)
-		unlink(w->tmp_path);
+	dexf_outfile_close(&w->out);
 	if (w->idx_fd >= 0)
 		close(w->idx_fd);
 	dexf_zipw_free(&w->zw);
@@ -260,7 +258,6 @@ dexf_writer_free(dexf_writer *w)
 	dexf_free_secret(w->passphrase);
 	dexf_signer_free(w->signer);
 	free(w->path);
-	free(w->tmp_path);
 	free(w->idx_start);
 	for (size_t i = 0; i < w->dq_len; i++)
 		free(w->dq[(w->dq_head + i) % dexf_pool_slots(w->pool)].src);
@@ -565,59 +562,25 @@ warn(dexf_writer *w, const char *fmt, ...)
 static int
 make_temp(dexf_writer *w)
 {
-	char *copy = strdup(w->path), *dir, *base;
 	size_t len;
-	int rc = 0;
+	char *ip;
+	int rc;
 
-	if (copy == NULL)
+	if ((rc = dexf_outfile_open(&w->out, w->path, 1, &w->err)) != 0)
+		return rc;
+	/* Scratch space for chunk index entries beside it, unlinked at
+	 * once: ".NAME.XXXXXX.idx~" for ".NAME.XXXXXX.part". */
+	len = strlen(w->out.tmp);
+	if ((ip = strdup(w->out.tmp)) == NULL)
 		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
-	base = strrchr(copy, '/');
-	if (base != NULL) {
-		*base++ = '\0';
-		dir = *copy ? copy : "/";
-	} else {
-		base = copy;
-		dir = ".";
-	}
-	len = strlen(dir) + strlen(base) + 32;
-	w->tmp_path = malloc(len);
-	if (w->tmp_path == NULL) {
-		rc = dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
-		goto out;
-	}
-	/* Next to the target, so the final rename stays on one file
-	 * system; a dot name so nobody mistakes it for a container. */
-	snprintf(w->tmp_path, len, "%s/.%s.XXXXXX.part", dir, base);
-	w->fd = mkostemps(w->tmp_path, 5, O_CLOEXEC);
-	if (w->fd < 0) {
+	memcpy(ip + len - 5, ".idx~", 5);
+	w->idx_fd = open(ip, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (w->idx_fd < 0)
 		rc = dexf_seterr_sys(&w->err, DEXF_EIO, errno,
-		    "%s: cannot create temporary file in %s", w->path, dir);
-		free(w->tmp_path);
-		w->tmp_path = NULL;
-		goto out;
-	}
-	fchmod(w->fd, 0644);
-	/* Scratch space for chunk index entries, unlinked at once. */
-	snprintf(w->tmp_path + strlen(w->tmp_path) - 5, 6, ".idx~");
-	{
-		char *ip = strdup(w->tmp_path);
-
-		snprintf(w->tmp_path + strlen(w->tmp_path) - 5, 6, ".part");
-		if (ip == NULL) {
-			rc = dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
-			goto out;
-		}
-		w->idx_fd = open(ip, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
-		    0600);
-		if (w->idx_fd < 0)
-			rc = dexf_seterr_sys(&w->err, DEXF_EIO, errno,
-			    "%s: cannot create scratch file", ip);
-		else
-			unlink(ip);
-		free(ip);
-	}
-out:
-	free(copy);
+		    "%s: cannot create scratch file", ip);
+	else
+		unlink(ip);
+	free(ip);
 	return rc;
 }
 
@@ -677,7 +640,7 @@ dexf_writer_open(dexf_writer *w, const char *path, int overwrite)
 		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
 	if ((rc = make_temp(w)) != 0)
 		return rc;
-	dexf_zipw_init(&w->zw, w->fd, w->path, &w->err);
+	dexf_zipw_init(&w->zw, w->out.fd, w->path, &w->err);
 	return dexf_zipw_mimetype(&w->zw, DEXF_MEDIA_TYPE, w->created);
 }
 
@@ -688,7 +651,7 @@ usable(dexf_writer *w)
 {
 	if (w == NULL)
 		return DEXF_EINVAL;
-	if (!w->opened || w->fd < 0 || w->finished)
+	if (!w->opened || w->out.fd < 0 || w->finished)
 		return dexf_seterr(&w->err, DEXF_EINVAL,
 		    "writer is not open");
 	if (w->failed)
@@ -1593,43 +1556,15 @@ write_small(dexf_writer *w, const char *name, const unsigned char *data,
 static int
 install(dexf_writer *w, int overwrite)
 {
-	char *dir, *copy;
-	int dfd;
+	int rc;
 
-	if (fsync(w->fd) != 0)
-		return dexf_seterr_sys(&w->err, DEXF_EIO, errno,
-		    "%s: fsync failed", w->tmp_path);
-	if (close(w->fd) != 0) {
-		w->fd = -1;
-		return dexf_seterr_sys(&w->err, DEXF_EIO, errno,
-		    "%s: close failed", w->tmp_path);
-	}
-	w->fd = -1;
-	if (overwrite) {
-		if (rename(w->tmp_path, w->path) != 0)
-			return dexf_seterr_sys(&w->err, DEXF_EIO, errno,
-			    "%s: cannot rename into place", w->path);
-	} else {
-		/* link() fails if the target appeared meanwhile: never
-		 * replace a file the caller did not ask us to replace. */
-		if (link(w->tmp_path, w->path) != 0)
-			return dexf_seterr_sys(&w->err, errno == EEXIST ?
-			    DEXF_EEXISTS : DEXF_EIO, errno,
-			    "%s: cannot create", w->path);
-		unlink(w->tmp_path);
-	}
-	w->finished = 1;
-	copy = strdup(w->path);
-	if (copy != NULL) {
-		dir = dirname(copy);
-		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd >= 0) {
-			fsync(dfd);
-			close(dfd);
-		}
-		free(copy);
-	}
-	return 0;
+	/* the temporary file was opened as "force": the writer checked
+	 * for an existing container itself; link() re-checks unless asked
+	 * to replace one */
+	w->out.force = overwrite;
+	if ((rc = dexf_outfile_install(&w->out, &w->err)) == 0)
+		w->finished = 1;
+	return rc;
 }
 
 /* The manifest's schema check (a reader's: nothing is sealed that a

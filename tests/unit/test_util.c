@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -421,8 +422,73 @@ seterr_truncates_long_messages(void)
 	UA_INT(strlen(e.msg), DEXF_ERRMSG_MAX - 1);
 }
 
+/* A new file appears whole under its name or not at all, and an
+ * existing one is replaced only when asked. */
+static void
+outfile_installs_whole_and_replaces_only_when_asked(void)
+{
+	char *tdir = unit_mkdtemp("outfile"), path[512];
+	dexf_outfile o;
+	dexf_err err;
+	unsigned char *got;
+	size_t len;
+
+	if (tdir == NULL) {
+		UA(tdir != NULL);
+		return;
+	}
+	memset(&err, 0, sizeof(err));
+	unit_join(path, sizeof(path), tdir, "c.dexf");
+	/* dropped: nothing is left behind */
+	UA_INT(dexf_outfile_open(&o, path, 0, &err), 0);
+	UA(o.tmp != NULL && strstr(o.tmp, "/.c.dexf.") != NULL);
+	UA_INT(dexf_write_full(o.fd, "half", 4), 0);
+	dexf_outfile_close(&o);
+	UA_INT(unit_count_dir(tdir), 0);
+	/* installed: the name holds the whole content, nothing else */
+	UA_INT(dexf_outfile_open(&o, path, 0, &err), 0);
+	UA_INT(dexf_write_full(o.fd, "first", 5), 0);
+	UA_INT(dexf_outfile_install(&o, &err), 0);
+	dexf_outfile_close(&o);
+	UA_INT(unit_count_dir(tdir), 1);
+	got = unit_read_file(path, &len);
+	UA(got != NULL && len == 5 && memcmp(got, "first", 5) == 0);
+	free(got);
+	/* an existing file without force: refused at open */
+	UA_INT(dexf_outfile_open(&o, path, 0, &err), DEXF_EEXISTS);
+	UA_HAS(err.msg, "already exists");
+	dexf_outfile_close(&o);
+	/* one that appears while writing: refused at install, kept */
+	unit_join(path, sizeof(path), tdir, "d.dexf");
+	UA_INT(dexf_outfile_open(&o, path, 0, &err), 0);
+	UA_INT(unit_write_file(path, "theirs", 6), 0);
+	UA_INT(dexf_outfile_install(&o, &err), DEXF_EEXISTS);
+	dexf_outfile_close(&o);
+	got = unit_read_file(path, &len);
+	UA(got != NULL && len == 6 && memcmp(got, "theirs", 6) == 0);
+	free(got);
+	UA_INT(unit_count_dir(tdir), 2);
+	/* with force: replaced */
+	UA_INT(dexf_outfile_open(&o, path, 1, &err), 0);
+	UA_INT(dexf_write_full(o.fd, "ours", 4), 0);
+	UA_INT(dexf_outfile_install(&o, &err), 0);
+	dexf_outfile_close(&o);
+	got = unit_read_file(path, &len);
+	UA(got != NULL && len == 4 && memcmp(got, "ours", 4) == 0);
+	free(got);
+	UA_INT(unit_count_dir(tdir), 2);
+	/* a name that is a directory's */
+	unit_join(path, sizeof(path), tdir, "");
+	UA_INT(dexf_outfile_open(&o, path, 1, &err), DEXF_EINVAL);
+	dexf_outfile_close(&o);
+	unit_rmrf(tdir);
+	free(tdir);
+}
+
 static const unit_test tests[] = {
 	{ "hex_encodes_lowercase_with_nul", hex_encodes_lowercase_with_nul },
+	{ "outfile_installs_whole_and_replaces_only_when_asked",
+	    outfile_installs_whole_and_replaces_only_when_asked },
 	{ "unhex_accepts_both_cases", unhex_accepts_both_cases },
 	{ "unhex_rejects_bad_length_and_digits",
 	    unhex_rejects_bad_length_and_digits },
