@@ -58,30 +58,39 @@ dexf_hash_from_name(const char *name)
 	return 0;
 }
 
-/* Fetched once: OpenSSL 3 looks an implicit EVP_sha256() up in its
- * provider tables at every DigestInit, which costs more than hashing a
- * small file's chunk. */
-static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+/* Each algorithm is fetched once, on first use: OpenSSL 3 looks an
+ * implicit EVP_sha256() up in its provider tables at every DigestInit,
+ * which costs more than hashing a small file's chunk. */
+static const char *const fetch_names[DEXF_NHASH] = {
+	"SHA2-256", "MD5", "SHA1", "SHA2-512", "SHA3-256"
+};
+static pthread_once_t md_once[DEXF_NHASH] = {
+	PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT,
+	PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT
+};
 static EVP_MD *md_fetched[DEXF_NHASH];
 
-static void
-md_fetch_all(void)
-{
-	static const char *const names[DEXF_NHASH] = {
-		"SHA2-256", "MD5", "SHA1", "SHA2-512", "SHA3-256"
-	};
-
-	for (int i = 0; i < DEXF_NHASH; i++)
-		md_fetched[i] = EVP_MD_fetch(NULL, names[i], NULL);
-}
+#define FETCHER(i) static void fetch_##i(void) \
+	{ md_fetched[i] = EVP_MD_fetch(NULL, fetch_names[i], NULL); }
+FETCHER(0)
+FETCHER(1)
+FETCHER(2)
+FETCHER(3)
+FETCHER(4)
+static void (*const fetchers[DEXF_NHASH])(void) = {
+	fetch_0, fetch_1, fetch_2, fetch_3, fetch_4
+};
 
 static const EVP_MD *
 md_for(dexf_hash h)
 {
-	pthread_once(&md_once, md_fetch_all);
-	for (int i = 0; i < DEXF_NHASH; i++)
-		if (hashes[i].h == h && md_fetched[i] != NULL)
+	for (int i = 0; i < DEXF_NHASH; i++) {
+		if (hashes[i].h != h)
+			continue;
+		pthread_once(&md_once[i], fetchers[i]);
+		if (md_fetched[i] != NULL)
 			return md_fetched[i];
+	}
 	/* not fetchable (a restricted provider): OpenSSL's own answer */
 	switch (h) {
 	case DEXF_HASH_SHA256: return EVP_sha256();

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <archive.h>
 #include <libxml/xmlversion.h>
 #include <openssl/crypto.h>
 #include <zlib.h>
@@ -62,9 +61,9 @@ dexf_backends(void)
 
 	if (buf[0] == '\0') {
 		deflate_backends(deflate, sizeof(deflate));
-		snprintf(buf, sizeof(buf), "%s, %s, libxml2 %s, %s",
+		snprintf(buf, sizeof(buf), "%s, %s, libxml2 %s",
 		    OpenSSL_version(OPENSSL_VERSION), deflate,
-		    LIBXML_DOTTED_VERSION, archive_version_string());
+		    LIBXML_DOTTED_VERSION);
 	}
 	return buf;
 }

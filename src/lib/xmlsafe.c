@@ -27,7 +27,11 @@ extern const unsigned char dexf_schema_proof[];
 extern const size_t dexf_schema_proof_len;
 
 #define NSCHEMAS 3
-static pthread_once_t schema_once = PTHREAD_ONCE_INIT;
+/* Each schema is parsed on first use only: a command that reads a
+ * container never pays for the proof schema, and so on. */
+static pthread_once_t schema_once[NSCHEMAS] = {
+	PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT
+};
 static xmlSchemaPtr schemas[NSCHEMAS];
 
 static void
@@ -37,25 +41,47 @@ silent(void *ctx, const char *msg, ...)
 	(void)msg;
 }
 
+static pthread_once_t parser_once = PTHREAD_ONCE_INIT;
+
 static void
-load_schemas(void)
+init_parser(void)
+{
+	xmlInitParser();
+}
+
+static void
+load_schema(int i)
 {
 	const unsigned char *src[NSCHEMAS] = { dexf_schema_manifest,
 	    dexf_schema_record, dexf_schema_proof };
 	size_t len[NSCHEMAS] = { dexf_schema_manifest_len,
 	    dexf_schema_record_len, dexf_schema_proof_len };
+	xmlSchemaParserCtxtPtr pc;
 
-	xmlInitParser();
-	for (int i = 0; i < NSCHEMAS; i++) {
-		xmlSchemaParserCtxtPtr pc = xmlSchemaNewMemParserCtxt(
-		    (const char *)src[i], (int)len[i]);
+	pthread_once(&parser_once, init_parser);
+	pc = xmlSchemaNewMemParserCtxt((const char *)src[i], (int)len[i]);
+	if (pc == NULL)
+		return;
+	xmlSchemaSetParserErrors(pc, silent, silent, NULL);
+	schemas[i] = xmlSchemaParse(pc);
+	xmlSchemaFreeParserCtxt(pc);
+}
 
-		if (pc == NULL)
-			continue;
-		xmlSchemaSetParserErrors(pc, silent, silent, NULL);
-		schemas[i] = xmlSchemaParse(pc);
-		xmlSchemaFreeParserCtxt(pc);
-	}
+static void load_manifest_schema(void) { load_schema(0); }
+static void load_record_schema(void) { load_schema(1); }
+static void load_proof_schema(void) { load_schema(2); }
+
+/* The parsed schema, or NULL if it cannot be parsed. */
+static xmlSchemaPtr
+schema_get(dexf_schema_id id)
+{
+	static void (*const load[NSCHEMAS])(void) = { load_manifest_schema,
+	    load_record_schema, load_proof_schema };
+
+	if ((int)id < 0 || (int)id >= NSCHEMAS)
+		return NULL;
+	pthread_once(&schema_once[id], load[id]);
+	return schemas[id];
 }
 
 typedef struct {
@@ -91,8 +117,7 @@ dexf_xml_validate(xmlDocPtr doc, dexf_schema_id schema, const char *what,
 	first_error fe;
 	int rc;
 
-	pthread_once(&schema_once, load_schemas);
-	if (schemas[schema] == NULL)
+	if (schema_get(schema) == NULL)
 		return dexf_seterr(err, DEXF_ENOMEM,
 		    "cannot load the built-in schema");
 	vc = xmlSchemaNewValidCtxt(schemas[schema]);
@@ -142,7 +167,7 @@ dexf_xml_parse(xmlDocPtr *out, const unsigned char *buf, size_t len,
 	int rc;
 
 	*out = NULL;
-	pthread_once(&schema_once, load_schemas);
+	pthread_once(&parser_once, init_parser);
 	if ((rc = refuse_unparsed(buf, len, what, err)) != 0 ||
 	    (rc = check_root_version(buf, len, what, NULL, err)) != 0)
 		return rc;
@@ -381,8 +406,7 @@ dexf_xml_stream(const unsigned char *buf, size_t len, dexf_schema_id schema,
 	int ret, rc;
 
 	*version = NULL;
-	pthread_once(&schema_once, load_schemas);
-	if (schemas[schema] == NULL)
+	if (schema_get(schema) == NULL)
 		return dexf_seterr(err, DEXF_ENOMEM,
 		    "cannot load the built-in schema");
 	if ((rc = refuse_unparsed(buf, len, what, err)) != 0 ||
