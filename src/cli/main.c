@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json.h"
 
 static const cli_cmd commands[] = {
 	{ "pack", cmd_pack, "pack files, directories or stdin into a sealed container" },
@@ -30,7 +31,9 @@ usage(FILE *f)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-12s %s\n", commands[i].name,
 		    commands[i].summary);
-	fprintf(f, "\n'dexf COMMAND --help' describes a command.\n\n"
+	fprintf(f, "\n'dexf COMMAND --help' describes a command; "
+	    "'dexf --version [--json]'\nnames the version, format and "
+	    "libraries.\n\n"
 	    "Exit codes (every command):\n"
 	    "  0  verified intact, signer trusted (or the command succeeded)\n"
 	    "  1  integrity failure: tampered or damaged data, broken seal,\n"
@@ -59,6 +62,23 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--version") == 0 ||
 	    strcmp(argv[1], "version") == 0) {
+		if (argc > 3 || (argc == 3 && strcmp(argv[2], "--json") != 0)) {
+			fprintf(stderr, "dexf: usage: dexf --version [--json]\n");
+			return EXIT_USAGE;
+		}
+		if (argc == 3) {
+			json j;
+
+			json_init(&j, stdout);
+			json_obj(&j);
+			json_ku64(&j, "dexf_version", 1);
+			json_kstr(&j, "version", dexf_version());
+			json_kstr(&j, "format", DEXF_FORMAT_VERSION);
+			json_kstr(&j, "backends", dexf_backends());
+			json_end_obj(&j);
+			json_done(&j);
+			return 0;
+		}
 		printf("dexf %s (format %s)\n%s\n", dexf_version(),
 		    DEXF_FORMAT_VERSION, dexf_backends());
 		return 0;

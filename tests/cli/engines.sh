@@ -60,7 +60,25 @@ for setting in default zlib isal other; do
 		expect_no_grep "ISA-L|DEXF_DEFLATE" "$OUT"
 	fi
 	check "--version ($setting) is two lines" test "$(wc -l <"$OUT")" -eq 2
+	cp "$OUT" version.txt
+	# --json says the same, as one JSON object
+	if [ $setting = default ]; then
+		expect_exit 0 "$DEXF" --version --json
+	else
+		expect_exit 0 env DEXF_DEFLATE=$e "$DEXF" --version --json
+	fi
+	check "--version --json ($setting) matches the text" "$PYTHON3" -c '
+import json, sys
+j = json.load(open(sys.argv[1]))
+lines = open(sys.argv[2]).read().splitlines()
+assert j["dexf_version"] == 1, j
+assert lines[0] == "dexf %s (format %s)" % (j["version"], j["format"]), lines
+assert lines[1] == j["backends"], (lines[1], j["backends"])
+' "$OUT" version.txt
 done
+expect_exit 2 "$DEXF" --version --jsn
+expect_grep "usage: dexf --version \[--json\]" "$ERR"
+expect_exit 2 "$DEXF" --version --json extra
 
 # --- the same input packed by each engine ----------------------------------
 mkdir -p ev/sub || die mkdir
