@@ -250,7 +250,10 @@ isal_chunk_deflate(dexf_codec *c, const void *in, size_t inlen,
 			return -1;
 	}
 	s = c->idef;
-	/* a fresh stream per chunk: no history from earlier chunks */
+	/* A fresh, zeroed stream per chunk: isal_deflate_init() resets the
+	 * state but not its buffers, and igzip's output depended on what an
+	 * earlier chunk left there (the same chunk came out 4647 or 4649
+	 * bytes depending on which worker took it). */
 	memset(s, 0, sizeof(*s));
 	isal_deflate_init(s);
 	s->level = c->isal_level;

@@ -219,24 +219,29 @@ leaf_parts(unsigned char out[32], const void *p, size_t n)
 static int
 zero_leaf_of(unsigned char out[32], const unsigned char *p, size_t n)
 {
-	int rc = 0, i;
+	int i;
 
 	pthread_mutex_lock(&zero_mu);
 	for (i = 0; i < ZERO_LEAVES && zero_leaf[i].n != 0; i++)
-		if (zero_leaf[i].n == n)
-			break;
-	if (i < ZERO_LEAVES && zero_leaf[i].n == n) {
-		memcpy(out, zero_leaf[i].leaf, 32);
-	} else {
-		/* p is n zero bytes: hash them as any other chunk */
-		rc = leaf_parts(out, p, n);
-		if (rc == 0 && i < ZERO_LEAVES) {
+		if (zero_leaf[i].n == n) {
+			memcpy(out, zero_leaf[i].leaf, 32);
+			pthread_mutex_unlock(&zero_mu);
+			return 0;
+		}
+	pthread_mutex_unlock(&zero_mu);
+	/* p is n zero bytes: hash them as any other chunk (outside the lock:
+	 * with every entry taken, new lengths are all hashed in full) */
+	if (leaf_parts(out, p, n) != 0)
+		return -1;
+	pthread_mutex_lock(&zero_mu);
+	for (i = 0; i < ZERO_LEAVES; i++)
+		if (zero_leaf[i].n == 0 || zero_leaf[i].n == n) {
 			zero_leaf[i].n = n;
 			memcpy(zero_leaf[i].leaf, out, 32);
+			break;
 		}
-	}
 	pthread_mutex_unlock(&zero_mu);
-	return rc;
+	return 0;
 }
 
 int

@@ -191,7 +191,8 @@ typedef struct xw {
 	int depth;
 	int open;       /* the last start tag still lacks its '>' */
 	int text;       /* the current element holds text */
-	int failed;
+	int failed;     /* out of memory */
+	int missing;    /* a required value was NULL */
 } xw;
 
 static void
@@ -228,6 +229,10 @@ xw_esc(xw *x, const char *s, int attr)
 {
 	const char *run = s;
 
+	if (s == NULL) {
+		x->missing = 1;
+		return;
+	}
 	for (; *s; s++) {
 		const char *e = NULL;
 
@@ -467,9 +472,11 @@ dexf_manifest_serialize(const dexf_manifest *m, unsigned char **out,
 		write_item(&x, &m->items[i]);
 	xw_end(&x, "items");
 	xw_end(&x, "manifest");
-	if (x.failed) {
+	if (x.failed || x.missing) {
 		free(x.buf);
-		return dexf_seterr(err, DEXF_ENOMEM, "out of memory");
+		return x.failed ? dexf_seterr(err, DEXF_ENOMEM, "out of memory") :
+		    dexf_seterr(err, DEXF_EINVAL, "manifest.xml: a required "
+		    "value is missing (an item left unfinished?)");
 	}
 	x.buf[x.len] = '\0';
 	*out = (unsigned char *)x.buf;

@@ -665,26 +665,49 @@ dexf_reader_read(dexf_reader *r, const dexf_item *it, uint64_t offset,
 	return 0;
 }
 
+static int pool_fits(const dexf_reader *r, const dexf_idx_header *h);
+
+/* Forget the prefetched items (their slots are no longer in flight, or
+ * the pool goes); counted, so the verifier knows to look ahead again. */
+static void
+pf_drop(dexf_reader *r)
+{
+	if (r->pf_len > 0)
+		r->pf_drops++;
+	r->pf_head = r->pf_len = 0;
+}
+
 /* A decoder pool for chunks described by h (the one there if it fits). */
 static int
 ensure_pool(dexf_reader *r, const dexf_idx_header *h)
 {
-	if (r->pool != NULL && dexf_pool_chunk_size(r->pool) == h->chunk_size &&
-	    r->pool_compressed == (h->compression == 8))
+	if (pool_fits(r, h))
 		return 0;
 	/* nothing may be in flight on the pool that goes */
-	r->pf_head = r->pf_len = 0;
+	pf_drop(r);
 	free(r->pf);
 	r->pf = NULL;
 	dexf_pool_free(r->pool);
 	r->pool = NULL;
 	if (dexf_pool_new_decoder(&r->pool, r->threads ? r->threads :
 	    dexf_online_cpus(), h->chunk_size, h->compression == 8) != 0 ||
-	    (r->pf = calloc(dexf_pool_slots(r->pool), sizeof(*r->pf))) == NULL)
+	    (r->pf = calloc(dexf_pool_slots(r->pool), sizeof(*r->pf))) == NULL) {
+		/* no half-made pool may be taken for a good one later */
+		dexf_pool_free(r->pool);
+		r->pool = NULL;
 		return dexf_seterr(&r->err, DEXF_ENOMEM,
 		    "cannot start worker threads");
+	}
 	r->pool_compressed = h->compression == 8;
 	return 0;
+}
+
+/* The pool there is the one for chunks described by h. */
+static int
+pool_fits(const dexf_reader *r, const dexf_idx_header *h)
+{
+	return r->pool != NULL && dexf_pool_chunk_size(r->pool) ==
+	    h->chunk_size && r->pool_compressed == (h->compression == 8);
 }
 
 int
@@ -704,7 +727,9 @@ dexf_reader_prefetch(dexf_reader *r, const struct dexf_item *it,
 	ok = it->kind == DEXF_ITEM_FILE && it->chunk_count == 1 &&
 	    dexf_reader_item_entries(r, it, &d, &x, &h) == 0 &&
 	    h.chunk_count == 1 && dexf_reader_check_index(r, it, x) == 0 &&
-	    ensure_pool(r, &h) == 0 &&
+	    /* never replace a pool with work in flight: an item of another
+	     * chunk size or compression waits for its turn */
+	    (pool_fits(r, &h) || (r->pf_len == 0 && ensure_pool(r, &h) == 0)) &&
 	    r->pf_len < dexf_pool_slots(r->pool) &&
 	    index_entry(r, it, x, &h, 0, 0, &ie, &plain) == 0;
 	r->err = saved;
@@ -732,7 +757,8 @@ prefetched(dexf_reader *r, const struct dexf_item *it, unsigned hashes)
 {
 	struct dexf_prefetch *pf;
 
-	if (r->pf_len == 0)
+	/* an empty item uses no slot: what is in flight stays */
+	if (r->pf_len == 0 || it->chunk_count == 0)
 		return -1;
 	pf = &r->pf[r->pf_head];
 	if (pf->item == it && pf->hashes == hashes) {
@@ -741,7 +767,7 @@ prefetched(dexf_reader *r, const struct dexf_item *it, unsigned hashes)
 		return (long)pf->slot;
 	}
 	dexf_pool_drain(r->pool);
-	r->pf_len = 0;
+	pf_drop(r);
 	return -1;
 }
 
@@ -769,7 +795,8 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 		goto early;
 	}
 	dexf_merkle_init(&mk);
-	if (pre < 0 && (rc = ensure_pool(r, &h)) != 0)
+	if (pre < 0 && (r->pool == NULL || h.chunk_count > 0) &&
+	    (rc = ensure_pool(r, &h)) != 0)
 		goto out;
 	/*
 	 * Pipeline: this thread reads and checks index entries and hands
@@ -949,7 +976,7 @@ out:
 	if (r->pool != NULL) {
 		if (!finished) {
 			dexf_pool_drain(r->pool);
-			r->pf_len = 0;
+			pf_drop(r);
 		}
 		dexf_pool_set_linear(r->pool, NULL);
 	}
@@ -958,7 +985,7 @@ out:
 early:
 	if (pre >= 0) {
 		dexf_pool_drain(r->pool);
-		r->pf_len = 0;
+		pf_drop(r);
 	}
 	return rc;
 }

@@ -49,6 +49,7 @@ struct dexf_reader {
 	} *pf;
 	size_t pf_head, pf_len;
 	uint64_t pf_seq;
+	uint64_t pf_drops;       /* times prefetched work was dropped */
 	int threads;             /* 0: online CPUs */
 	uint32_t buf_chunk;
 	/* decoded chunks kept for sequential and repeated small reads,

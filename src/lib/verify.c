@@ -757,7 +757,7 @@ verify_run(dexf_report **out, const char *path, const dexf_verify_opts *o,
 	dexf_reader *r = NULL;
 	const struct dexf_item *target = NULL;
 	unsigned char *acc = NULL;
-	uint64_t total = 0, done = 0;
+	uint64_t total = 0, done = 0, drops;
 	int rc, canceled = 0, manifest_bound = 0, seal_ok = 0;
 
 	*out = NULL;
@@ -814,6 +814,7 @@ verify_run(dexf_report **out, const char *path, const dexf_verify_opts *o,
 			total += r->m.items[i].size;
 	if (target != NULL)
 		total = len;
+	drops = r->pf_drops;
 	for (size_t i = 0, ahead = 0; i < r->m.nitems && !canceled; i++) {
 		const struct dexf_item *it = &r->m.items[i];
 		item_depth depth = kind == DEXF_SCOPE_CONTAINER ? CHECK_ALL :
@@ -822,10 +823,14 @@ verify_run(dexf_report **out, const char *path, const dexf_verify_opts *o,
 		/* A run of one-chunk items is decoded on the workers ahead
 		 * of the item being checked; the lookahead stops at the
 		 * first item it cannot take until that one is checked. */
-		if (ahead < i)
+		if (ahead < i || r->pf_drops != drops) {
+			/* caught up, or a scan dropped the work ahead */
 			ahead = i;
+			drops = r->pf_drops;
+		}
 		while (depth == CHECK_ALL && ahead < r->m.nitems &&
 		    (r->m.items[ahead].kind != DEXF_ITEM_FILE ||
+		    r->m.items[ahead].chunk_count == 0 ||
 		    dexf_reader_prefetch(r, &r->m.items[ahead],
 		    item_hashes(&r->m.items[ahead])) == 0))
 			ahead++;

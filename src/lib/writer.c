@@ -762,8 +762,10 @@ file_begin(dexf_writer *w, const char *name, const struct stat *st,
 		return rc;
 	*item = w->m.nitems - 1;
 	if (set_original(it, st) != 0 ||
-	    (ns = realloc(w->idx_start, (*item + 1) * sizeof(*ns))) == NULL)
+	    (ns = realloc(w->idx_start, (*item + 1) * sizeof(*ns))) == NULL) {
+		w->failed = 1;  /* the item is in the manifest, unfinished */
 		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
+	}
 	w->idx_start = ns;
 	return 0;
 }

@@ -189,6 +189,16 @@ zero_chunk_leaves_are_the_leaves_of_their_bytes(void)
 		UA(memcmp(got, want, 32) != 0);
 		buf[n] = 0x00;
 	}
+	/* more lengths than the cache holds: still right, first and later */
+	for (size_t k = 0; k < 12; k++) {
+		size_t n = 4096 + k * 512;
+
+		UA_INT(dexf_sha256(want, buf, n + 1), 0);
+		UA_INT(dexf_leaf_hash(got, buf + 1, n), 0);
+		UA_INT(dexf_leaf_hash(again, buf + 1, n), 0);
+		UA(memcmp(got, want, 32) == 0);
+		UA(memcmp(again, want, 32) == 0);
+	}
 	free(buf);
 }
 

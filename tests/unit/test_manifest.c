@@ -400,6 +400,27 @@ out:
 	dexf_manifest_clear(&m);
 }
 
+/* A file item left unfinished (no storage entry names) is refused with
+ * a message, not serialized with holes. */
+static void
+write_refuses_item_without_entry_names(void)
+{
+	dexf_manifest m;
+	char *xml = NULL;
+	size_t len;
+	struct dexf_item *it;
+
+	header_model(&m);
+	it = dexf_manifest_add_item(&m);
+	set_file_storage(it, "a.bin", 10, 8, 4096);
+	free(it->entry);
+	it->entry = NULL;
+	UA_INT(write_model(&m, &xml, &len), DEXF_EINVAL);
+	UA(xml == NULL);
+	free(xml);
+	dexf_manifest_clear(&m);
+}
+
 static void
 write_refuses_schema_invalid_model(void)
 {
@@ -992,6 +1013,8 @@ static const unit_test tests[] = {
 	    write_refuses_schema_invalid_model },
 	{ "write_escapes_text_and_attributes",
 	    write_escapes_text_and_attributes },
+	{ "write_refuses_item_without_entry_names",
+	    write_refuses_item_without_entry_names },
 	{ "add_item_numbers_ids_in_order", add_item_numbers_ids_in_order },
 	{ "meta_slots_and_keys_correspond", meta_slots_and_keys_correspond },
 	{ "parse_ranges_accepts_lists_and_rejects_junk",
