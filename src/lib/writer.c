@@ -809,6 +809,45 @@ report_progress(dexf_writer *w, uint64_t n, const char *src)
 	return 0;
 }
 
+/* One chunk out at offset *stored of its entry: its index record, its
+ * Merkle leaf and its stored bytes. */
+static int
+put_chunk(dexf_writer *w, const dexf_slot *sl, dexf_merkle *mk,
+    uint64_t *stored, const char *src)
+{
+	dexf_idx_entry ie;
+	unsigned char rec[DEXF_IDX_ENTRY];
+	int rc;
+
+	memcpy(ie.leaf, sl->leaf, 32);
+	ie.offset = *stored;
+	ie.length = (uint32_t)sl->outlen;
+	dexf_idx_entry_encode(rec, &ie);
+	if (dexf_merkle_add(mk, ie.leaf) != 0)
+		return dexf_seterr(&w->err, DEXF_ECRYPTO, "%s: digest failed",
+		    src);
+	if ((rc = idx_append(w, rec)) != 0 ||
+	    (rc = dexf_zipw_write(&w->zw, w->compression == 8 ? sl->out :
+	    sl->in, sl->outlen)) != 0)
+		return rc;
+	*stored += sl->outlen;
+	return 0;
+}
+
+/* After an entry's last chunk: the deflate stream's trailer. */
+static int
+put_trailer(dexf_writer *w, uint64_t *stored)
+{
+	int rc;
+
+	if (w->compression != 8)
+		return 0;
+	if ((rc = dexf_zipw_write(&w->zw, dexf_deflate_trailer, 2)) != 0)
+		return rc;
+	*stored += 2;
+	return 0;
+}
+
 /* Write back the oldest small file in flight: its ZIP entry, its index
  * record and its manifest fields, exactly as add_stream() would have. */
 static int
@@ -842,31 +881,12 @@ write_back(dexf_writer *w)
 		goto fail;
 	dexf_merkle_init(&mk);
 	if (d.size > 0) {
-		dexf_idx_entry ie;
-		unsigned char rec[DEXF_IDX_ENTRY];
-
-		memcpy(ie.leaf, sl->leaf, 32);
-		ie.offset = 0;
-		ie.length = (uint32_t)sl->outlen;
-		dexf_idx_entry_encode(rec, &ie);
-		if (dexf_merkle_add(&mk, ie.leaf) != 0) {
-			rc = dexf_seterr(&w->err, DEXF_ECRYPTO,
-			    "%s: digest failed", d.src);
+		if ((rc = put_chunk(w, sl, &mk, &stored, d.src)) != 0)
 			goto fail;
-		}
-		if ((rc = idx_append(w, rec)) != 0 ||
-		    (rc = dexf_zipw_write(&w->zw, w->compression == 8 ?
-		    sl->out : sl->in, sl->outlen)) != 0)
-			goto fail;
-		stored = sl->outlen;
 		chunks = 1;
 	}
-	if (w->compression == 8) {
-		if ((rc = dexf_zipw_write(&w->zw, dexf_deflate_trailer, 2)) != 0)
-			goto fail;
-		stored += 2;
-	}
-	if ((rc = dexf_zipw_end(&w->zw, d.size > 0 ? sl->crc : 0,
+	if ((rc = put_trailer(w, &stored)) != 0 ||
+	    (rc = dexf_zipw_end(&w->zw, d.size > 0 ? sl->crc : 0,
 	    d.size)) != 0)
 		goto fail;
 	if (dexf_merkle_root(&mk, w->m.items[d.item].merkle_root) != 0) {
@@ -942,8 +962,6 @@ add_stream(dexf_writer *w, int fd, const char *name, const struct stat *st,
 
 		for (;;) {
 			dexf_slot *sl;
-			dexf_idx_entry ie;
-			unsigned char rec[DEXF_IDX_ENTRY];
 
 			while (!eof && rd_seq - wr_seq < nslots) {
 				ssize_t n;
@@ -984,32 +1002,16 @@ add_stream(dexf_writer *w, int fd, const char *name, const struct stat *st,
 			}
 			crc = dexf_crc32_combine(crc, sl->crc,
 			    sl->inlen);
-			memcpy(ie.leaf, sl->leaf, 32);
-			ie.offset = stored;
-			ie.length = (uint32_t)sl->outlen;
-			dexf_idx_entry_encode(rec, &ie);
-			if (dexf_merkle_add(&mk, ie.leaf) != 0) {
-				rc = dexf_seterr(&w->err, DEXF_ECRYPTO,
-				    "%s: digest failed", src);
+			if ((rc = put_chunk(w, sl, &mk, &stored, src)) != 0)
 				goto fail;
-			}
-			if ((rc = idx_append(w, rec)) != 0)
-				goto fail;
-			if ((rc = dexf_zipw_write(&w->zw, w->compression == 8 ?
-			    sl->out : sl->in, sl->outlen)) != 0)
-				goto fail;
-			stored += sl->outlen;
 			chunks++;
 			wr_seq++;
 			if ((rc = report_progress(w, sl->inlen, src)) != 0)
 				goto fail;
 		}
 	}
-	if (w->compression == 8) {
-		if ((rc = dexf_zipw_write(&w->zw, dexf_deflate_trailer, 2)) != 0)
-			goto fail;
-		stored += 2;
-	}
+	if ((rc = put_trailer(w, &stored)) != 0)
+		goto fail;
 	dexf_pool_set_linear(w->pool, NULL);
 	if ((rc = dexf_zipw_end(&w->zw, crc, size)) != 0)
 		goto fail;
