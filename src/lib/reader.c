@@ -702,6 +702,18 @@ ensure_pool(dexf_reader *r, const dexf_idx_header *h)
 	return 0;
 }
 
+/* A decoder slot for the chunk that index entry ie locates in d. */
+static void
+load_slot(const dexf_reader *r, dexf_slot *sl, const dexf_zipr_entry *d,
+    const dexf_idx_entry *ie, uint64_t plain)
+{
+	sl->fd = r->fd;
+	sl->pos = d->data_off + ie->offset;
+	sl->inlen = ie->length;
+	sl->outlen = (size_t)plain;
+	memcpy(sl->want, ie->leaf, 32);
+}
+
 /* The pool there is the one for chunks described by h. */
 static int
 pool_fits(const dexf_reader *r, const dexf_idx_header *h)
@@ -719,7 +731,6 @@ dexf_reader_prefetch(dexf_reader *r, const struct dexf_item *it,
 	dexf_idx_entry ie;
 	dexf_err saved = r->err;
 	struct dexf_prefetch *pf;
-	dexf_slot *sl;
 	uint64_t plain;
 	size_t slot;
 	int ok;
@@ -736,12 +747,7 @@ dexf_reader_prefetch(dexf_reader *r, const struct dexf_item *it,
 	if (!ok)
 		return 1;
 	slot = (size_t)(r->pf_seq++ % dexf_pool_slots(r->pool));
-	sl = dexf_pool_slot(r->pool, slot);
-	sl->fd = r->fd;
-	sl->pos = d->data_off + ie.offset;
-	sl->inlen = ie.length;
-	sl->outlen = (size_t)plain;
-	memcpy(sl->want, ie.leaf, 32);
+	load_slot(r, dexf_pool_slot(r->pool, slot), d, &ie, plain);
 	pf = &r->pf[(r->pf_head + r->pf_len++) % dexf_pool_slots(r->pool)];
 	pf->item = it;
 	pf->slot = slot;
@@ -837,12 +843,8 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 					rd++;
 					continue;
 				}
-				sl = dexf_pool_slot(r->pool, rd % nslots);
-				sl->fd = r->fd;
-				sl->pos = d->data_off + ie.offset;
-				sl->inlen = ie.length;
-				sl->outlen = (size_t)plain;
-				memcpy(sl->want, ie.leaf, 32);
+				load_slot(r, dexf_pool_slot(r->pool,
+				    rd % nslots), d, &ie, plain);
 				/* a one-chunk item: no hand-off */
 				if (h.chunk_count == 1)
 					dexf_pool_process_now(r->pool, rd % nslots);
