@@ -8,10 +8,11 @@
  * valid deflate stream, which is what lets unzip extract the entry.
  *
  * Two engines write and read chunks: zlib, and ISA-L (igzip) when built
- * with it.  zlib's inflate is the reference for what a valid chunk is; the
- * ISA-L path walks the chunk with zlib's rules (deflate_scan.c) and lets
- * igzip decode it only if the walk passes.  Whenever the walk or igzip
- * says no, zlib decodes and decides.
+ * with it.  zlib's inflate is the reference for what a valid chunk is.
+ * The ISA-L engine compresses with igzip and decodes with
+ * dexf_deflate_decode(), which applies zlib's rules (deflate_scan.c);
+ * whenever that says no, zlib decodes and decides, so a valid chunk is
+ * never refused by our decoder alone.
  */
 #include "config.h"
 
@@ -30,22 +31,15 @@
 
 const unsigned char dexf_deflate_trailer[2] = { 0x03, 0x00 };
 
-/* Default codecs inflate chunks of less plaintext than this with zlib:
- * below it the walk and igzip's table set-up cost more than zlib, which
- * is the reference anyway (a tree of small files verifies 15% faster). */
-#define ISAL_INFLATE_MIN (128 * 1024)
-
 struct dexf_codec {
 	dexf_engine engine;     /* never DEXF_ENGINE_DEFAULT */
 	int level;
-	size_t inflate_min;     /* igzip inflates from this plaintext size */
 	z_stream def;
 	z_stream inf;
 	int def_ready;
 	int inf_ready;
 #ifdef HAVE_ISAL
-	struct isal_zstream *idef;      /* allocated on first use: a few */
-	struct inflate_state *iinf;     /* hundred KiB, one direction used */
+	struct isal_zstream *idef;      /* allocated on first deflate */
 	uint8_t *level_buf;
 	uint32_t level_buf_size;
 	uint32_t isal_level;
@@ -101,8 +95,6 @@ dexf_codec_new_engine(dexf_codec **out, int level, dexf_engine e)
 	*out = NULL;
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return -1;
-	/* an engine asked for by name inflates every chunk itself */
-	c->inflate_min = e == DEXF_ENGINE_DEFAULT ? ISAL_INFLATE_MIN : 0;
 	if (e == DEXF_ENGINE_DEFAULT)
 		e = engine_get();
 	if (e == DEXF_ENGINE_ISAL && !dexf_deflate_have_isal()) {
@@ -140,7 +132,6 @@ dexf_codec_free(dexf_codec *c)
 		inflateEnd(&c->inf);
 #ifdef HAVE_ISAL
 	free(c->idef);
-	free(c->iinf);
 	free(c->level_buf);
 #endif
 	free(c);
@@ -288,31 +279,11 @@ static int
 isal_chunk_inflate(dexf_codec *c, const void *in, size_t inlen,
     void *out, size_t plainlen)
 {
-	struct inflate_state *s;
-
-	if (inlen > UINT32_MAX || plainlen > UINT32_MAX)
-		return -1;
-	/* zlib's verdict first: igzip accepts more (incomplete codes).  A
-	 * refusal is left to zlib itself: damaged chunks are rare, and so a
-	 * valid chunk can never be refused by this walk alone. */
-	if (dexf_deflate_scan(in, inlen, plainlen) != 0)
-		return zlib_inflate(c, in, inlen, out, plainlen);
-	if (c->iinf == NULL && (c->iinf = calloc(1, sizeof(*c->iinf))) == NULL)
-		return -1;
-	s = c->iinf;
-	isal_inflate_init(s);
-	s->crc_flag = ISAL_DEFLATE;     /* raw deflate, no wrapper */
-	s->hist_bits = 0;
-	s->next_in = (uint8_t *)(uintptr_t)in;
-	s->avail_in = (uint32_t)inlen;
-	s->next_out = out;
-	s->avail_out = (uint32_t)plainlen;
-	/* The scan proved the chunk yields exactly plainlen bytes and that
-	 * what follows them is valid and yields nothing, so igzip may stop
-	 * once the output is full. */
-	if (isal_inflate(s) == ISAL_DECOMP_OK && s->avail_out == 0)
+	/* zlib's verdict and output.  A refusal is left to zlib itself:
+	 * damaged chunks are rare, and so a valid chunk can never be
+	 * refused by this decoder alone. */
+	if (dexf_deflate_decode(in, inlen, out, plainlen) == 0)
 		return 0;
-	/* never expected: let the reference decide, and decode */
 	return zlib_inflate(c, in, inlen, out, plainlen);
 }
 #endif
@@ -335,7 +306,7 @@ dexf_chunk_inflate(dexf_codec *c, const void *in, size_t inlen,
     void *out, size_t plainlen)
 {
 #ifdef HAVE_ISAL
-	if (c->engine == DEXF_ENGINE_ISAL && plainlen >= c->inflate_min)
+	if (c->engine == DEXF_ENGINE_ISAL)
 		return isal_chunk_inflate(c, in, inlen, out, plainlen);
 #endif
 	return zlib_inflate(c, in, inlen, out, plainlen);

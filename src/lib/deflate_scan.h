@@ -17,4 +17,9 @@
  * otherwise.  Produces no output; uses about 20 KiB of stack. */
 int dexf_deflate_scan(const void *in, size_t inlen, size_t plainlen);
 
+/* The same walk writing the plaintext to out (plainlen bytes): 0 with
+ * exactly zlib's output, -1 where zlib refuses (out is then undefined). */
+int dexf_deflate_decode(const void *in, size_t inlen, void *out,
+    size_t plainlen);
+
 #endif

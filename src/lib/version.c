@@ -43,8 +43,8 @@ deflate_backends(char *buf, size_t size)
 {
 #ifdef HAVE_ISAL
 	if (strcmp(dexf_deflate_engine(), "isal") == 0)
-		snprintf(buf, size, ISAL_NAME " (igzip) deflate, zlib %s "
-		    "(fallback)", zlibVersion());
+		snprintf(buf, size, ISAL_NAME " (igzip) deflate, dexf "
+		    "strict inflate, zlib %s (fallback)", zlibVersion());
 	else
 		snprintf(buf, size, "zlib %s (deflate, DEXF_DEFLATE=zlib), "
 		    ISAL_NAME " (not used)", zlibVersion());

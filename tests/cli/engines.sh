@@ -35,7 +35,7 @@ skip()
 
 # --- dexf --version ----------------------------------------------------------
 V=dexf' [0-9.]+ \(format [0-9.]+\)'
-ISAL_DEFAULT='(^|, )ISA-L [0-9]+\.[0-9]+ \(igzip\) deflate, zlib [0-9][0-9.]* \(fallback\), '
+ISAL_DEFAULT='(^|, )ISA-L [0-9]+\.[0-9]+ \(igzip\) deflate, dexf strict inflate, zlib [0-9][0-9.]* \(fallback\), '
 ISAL_FORCED='(^|, )zlib [0-9][0-9.]* \(deflate, DEXF_DEFLATE=zlib\), ISA-L [0-9]+\.[0-9]+ \(not used\), '
 ZLIB_ONLY='(^|, )zlib [0-9][0-9.]* \(deflate\), libxml2 '
 for setting in default zlib isal other; do

@@ -1044,6 +1044,15 @@ crafted_chunks_get_zlib_verdict_from_every_engine(void)
 		rc = dexf_deflate_scan(k[i].chunk, k[i].len, k[i].plainlen);
 		EXPECT(rc == k[i].rc, "%s: walk says %d, zlib %d", k[i].name,
 		    rc, k[i].rc);
+		/* the decoder itself, without the engine's zlib fallback */
+		memset(back, 0xa5, sizeof(back));
+		rc = dexf_deflate_decode(k[i].chunk, k[i].len, back,
+		    k[i].plainlen);
+		EXPECT(rc == k[i].rc, "%s: decoder says %d, zlib %d",
+		    k[i].name, rc, k[i].rc);
+		if (rc == 0)
+			EXPECT(memcmp(back, k[i].plain, k[i].plainlen) == 0,
+			    "%s: decoder output", k[i].name);
 		for (int e = 0; e < 2; e++) {
 			if (c[e] == NULL)
 				continue;
@@ -1059,8 +1068,8 @@ crafted_chunks_get_zlib_verdict_from_every_engine(void)
 		}
 	}
 #ifdef HAVE_ISAL
-	/* The reason for the walk: igzip alone takes incomplete codes.
-	 * Should a new ISA-L refuse them, this fails and the walk may go. */
+	/* The reason for our own decoder: igzip's inflater takes
+	 * incomplete codes.  Should a new ISA-L refuse them, this fails. */
 	for (size_t i = 0; i < n; i++) {
 		struct inflate_state *st = malloc(sizeof(*st));
 		unsigned char back[64];
@@ -1087,7 +1096,8 @@ crafted_chunks_get_zlib_verdict_from_every_engine(void)
 }
 
 /* Damaged chunks of every kind: bit flips, cuts, extra bytes, wrong
- * lengths.  The walk and the ISA-L engine must agree with zlib on each. */
+ * lengths.  The walk, the decoder and the ISA-L engine must agree with
+ * zlib on each, and decode to zlib's bytes where it accepts. */
 static void
 damaged_chunks_get_zlib_verdict_from_every_engine(void)
 {
@@ -1112,18 +1122,18 @@ damaged_chunks_get_zlib_verdict_from_every_engine(void)
 	    "\x00\x00\x00\xff\xff", "\x02\x00" };
 	dexf_codec *zc = NULL, *ic = NULL;
 	unsigned char *buf = malloc(16384), *b1 = malloc(16384);
-	unsigned char *b2 = malloc(16384);
+	unsigned char *b2 = malloc(16384), *b3 = malloc(16384);
 	size_t cases = 0, differ = 0, accepted = 0;
 
 	UA_INT(dexf_codec_new_engine(&zc, 6, DEXF_ENGINE_ZLIB), 0);
 	if (dexf_deflate_have_isal())
 		UA_INT(dexf_codec_new_engine(&ic, 6, DEXF_ENGINE_ISAL), 0);
-	if (buf == NULL || b1 == NULL || b2 == NULL || zc == NULL)
+	if (buf == NULL || b1 == NULL || b2 == NULL || b3 == NULL ||
+	    zc == NULL)
 		goto done;
 	for (size_t s = 0; s < sizeof(src) / sizeof(src[0]); s++) {
 		unsigned char in[9000], *z = NULL;
 		size_t zl = 0, bits;
-		z_stream zs;
 
 		if (src[s].strategy == -1 && ic == NULL)
 			continue;
@@ -1135,18 +1145,9 @@ damaged_chunks_get_zlib_verdict_from_every_engine(void)
 			    DEXF_ENGINE_ISAL) == 0)
 				z = deflate_chunk(c, in, src[s].n, &zl);
 			dexf_codec_free(c);
-		} else if ((z = malloc(16384)) != NULL) {
-			memset(&zs, 0, sizeof(zs));
-			if (deflateInit2(&zs, src[s].level, Z_DEFLATED, -15, 8,
-			    src[s].strategy) == Z_OK) {
-				zs.next_in = in;
-				zs.avail_in = (uInt)src[s].n;
-				zs.next_out = z;
-				zs.avail_out = 16384;
-				(void)deflate(&zs, Z_FULL_FLUSH);
-				zl = 16384 - zs.avail_out;
-				deflateEnd(&zs);
-			}
+		} else {
+			z = unit_raw_deflate(in, src[s].n, src[s].level,
+			    src[s].strategy, Z_FULL_FLUSH, &zl);
 		}
 		if (z == NULL || zl < 5 || zl > 16000) {
 			CU_FAIL("deflate");
@@ -1158,7 +1159,7 @@ damaged_chunks_get_zlib_verdict_from_every_engine(void)
 		 * 16 bytes), cuts, tails, and the plain length +- 1 */
 		for (size_t m = 0; m < 1500 + 128 + 16 + 7 + 2; m++) {
 			size_t len = zl, plain = src[s].n;
-			int vz, vs, vi;
+			int vz, vs, vi, vd;
 
 			memcpy(buf, z, zl);
 			if (m < 1500) {
@@ -1185,14 +1186,17 @@ damaged_chunks_get_zlib_verdict_from_every_engine(void)
 			vs = dexf_deflate_scan(buf, len, plain);
 			vi = ic ? dexf_chunk_inflate(ic, buf, len, b2, plain) :
 			    vz;
+			vd = dexf_deflate_decode(buf, len, b3, plain);
 			cases++;
 			accepted += vz == 0;
-			if (vz != vs || vz != vi || (vz == 0 && ic != NULL &&
-			    memcmp(b1, b2, plain) != 0)) {
+			if (vz != vs || vz != vi || vz != vd || (vz == 0 &&
+			    ((ic != NULL && memcmp(b1, b2, plain) != 0) ||
+			    memcmp(b1, b3, plain) != 0))) {
 				if (differ++ < 5)
 					EXPECT(0, "source %zu mutation %zu: "
-					    "zlib %d, walk %d, isal %d", s, m,
-					    vz, vs, vi);
+					    "zlib %d, walk %d, isal %d, "
+					    "decoder %d", s, m, vz, vs, vi,
+					    vd);
 			}
 		}
 		free(z);
@@ -1210,6 +1214,109 @@ done:
 	free(buf);
 	free(b1);
 	free(b2);
+	free(b3);
+}
+
+/* The decoder's output paths: literals read in pairs (chunks of 64 KiB
+ * and more) and one at a time, matches of every distance up to 12 that
+ * run to the last byte of the output (no room for wide copies), and
+ * literals at the last byte.  Each chunk must decode to its plaintext,
+ * and be refused one byte shorter or longer, as zlib does; flipped bits
+ * in the large chunks get zlib's verdict and bytes. */
+static void
+decoder_output_matches_zlib_at_the_edges(void)
+{
+	enum { BIG = 70000 };
+	unsigned char *in = malloc(BIG + 600), *back = malloc(BIG + 601);
+	unsigned char *zb = malloc(BIG + 601);
+	dexf_codec *zc = NULL;
+	size_t tried = 0;
+
+	UA_INT(dexf_codec_new_engine(&zc, 6, DEXF_ENGINE_ZLIB), 0);
+	if (in == NULL || back == NULL || zb == NULL || zc == NULL)
+		goto done;
+	for (int big = 0; big < 2; big++) {
+		size_t head = big ? BIG : 40;
+
+		for (size_t period = 1; period <= 12; period++) {
+			for (int tail = 0; tail < 2; tail++) {
+				size_t n = head + 300 + (size_t)tail, zl;
+				unsigned char *z;
+
+				/* text, then a repeated pattern to the end
+				 * (tail: one more byte, a literal) */
+				make_data(in, head, DATA_TEXT, (uint32_t)period);
+				for (size_t i = 0; i < 300; i++)
+					in[head + i] = (unsigned char)
+					    ('A' + i % period);
+				in[n - 1] ^= (unsigned char)(tail ? 0x80 : 0);
+				z = unit_raw_deflate(in, n, 6,
+				    Z_DEFAULT_STRATEGY, Z_FULL_FLUSH, &zl);
+				if (z == NULL) {
+					CU_FAIL("deflate");
+					continue;
+				}
+				memset(back, 0xa5, n + 1);
+				EXPECT(dexf_deflate_decode(z, zl, back, n) ==
+				    0 && memcmp(back, in, n) == 0, "%zu bytes, "
+				    "period %zu, tail %d: decodes", n, period,
+				    tail);
+				EXPECT(dexf_deflate_decode(z, zl, back, n - 1)
+				    == -1 && dexf_deflate_decode(z, zl, back,
+				    n + 1) == -1, "%zu bytes, period %zu: "
+				    "wrong lengths refused", n, period);
+				tried++;
+				free(z);
+			}
+		}
+	}
+	UA_INT(tried, 48);
+	/* flips across a large text chunk from zlib and one from igzip */
+	make_data(in, BIG, DATA_TEXT, 7);
+	for (int src = 0; src < 2; src++) {
+		unsigned char *z = NULL;
+		size_t zl = 0, differ = 0, accepted = 0;
+
+		if (src == 0) {
+			z = unit_raw_deflate(in, BIG, 1, Z_DEFAULT_STRATEGY,
+			    Z_FULL_FLUSH, &zl);
+		} else if (dexf_deflate_have_isal()) {
+			dexf_codec *c = NULL;
+
+			if (dexf_codec_new_engine(&c, 1, DEXF_ENGINE_ISAL) == 0)
+				z = deflate_chunk(c, in, BIG, &zl);
+			dexf_codec_free(c);
+		} else {
+			continue;
+		}
+		if (z == NULL) {
+			CU_FAIL("deflate");
+			continue;
+		}
+		for (size_t m = 0; m < 400; m++) {
+			size_t bit = m * zl * 8 / 400 + m % 8;
+			int vz, vd;
+
+			z[bit / 8] ^= (unsigned char)(1u << bit % 8);
+			vz = dexf_chunk_inflate(zc, z, zl, zb, BIG);
+			vd = dexf_deflate_decode(z, zl, back, BIG);
+			z[bit / 8] ^= (unsigned char)(1u << bit % 8);
+			accepted += vz == 0;
+			if (vz != vd || (vz == 0 && memcmp(zb, back, BIG) != 0))
+				differ++;
+		}
+		EXPECT(differ == 0, "source %d: %zu of 400 flipped chunks "
+		    "got another verdict or other bytes than zlib's", src,
+		    differ);
+		EXPECT(accepted > 0 && accepted < 400, "source %d: %zu of "
+		    "400 accepted", src, accepted);
+		free(z);
+	}
+done:
+	dexf_codec_free(zc);
+	free(in);
+	free(back);
+	free(zb);
 }
 
 /* ------------------------------------------------------------ CRC-32 */
@@ -1322,7 +1429,7 @@ engine_is_chosen_once_and_named(void)
 	UA_INT(dexf_codec_new_engine(&c, 1, DEXF_ENGINE_ZLIB), 0);
 	dexf_codec_free(c);
 	if (strcmp(want, "isal") == 0) {
-		UA_HAS(b, ") deflate, zlib ");
+		UA_HAS(b, ") deflate, dexf strict inflate, zlib ");
 		UA_HAS(b, " (fallback)");
 	} else if (dexf_deflate_have_isal()) {
 		UA_HAS(b, " (deflate, DEXF_DEFLATE=zlib), ISA-L ");
@@ -1375,6 +1482,8 @@ static const unit_test tests[] = {
 	    crafted_chunks_get_zlib_verdict_from_every_engine },
 	{ "damaged_chunks_get_zlib_verdict_from_every_engine",
 	    damaged_chunks_get_zlib_verdict_from_every_engine },
+	{ "decoder_output_matches_zlib_at_the_edges",
+	    decoder_output_matches_zlib_at_the_edges },
 	{ "crc32_matches_zlib_on_every_length_and_alignment",
 	    crc32_matches_zlib_on_every_length_and_alignment },
 	{ "crc32_combine_joins_two_parts", crc32_combine_joins_two_parts },

@@ -37,37 +37,6 @@ enum {
 	V_NOMIME = 1 << 4,      /* no mimetype entry */
 };
 
-/* Raw deflate of p[0..n) into a malloc'd buffer. */
-static unsigned char *
-raw_deflate(const unsigned char *p, size_t n, size_t *out)
-{
-	z_stream s;
-	size_t cap = n + n / 8 + 64;
-	unsigned char *buf = malloc(cap);
-
-	*out = 0;
-	if (buf == NULL)
-		return NULL;
-	memset(&s, 0, sizeof(s));
-	if (deflateInit2(&s, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) !=
-	    Z_OK) {
-		free(buf);
-		return NULL;
-	}
-	s.next_in = (Bytef *)(uintptr_t)p;
-	s.avail_in = (uInt)n;
-	s.next_out = buf;
-	s.avail_out = (uInt)cap;
-	if (deflate(&s, Z_FINISH) != Z_STREAM_END) {
-		deflateEnd(&s);
-		free(buf);
-		return NULL;
-	}
-	*out = cap - s.avail_out;
-	deflateEnd(&s);
-	return buf;
-}
-
 static int
 add_entry(dexf_zipw *z, const char *name, int method, const void *plain,
     size_t n, time_t t, uint32_t crc_xor)
@@ -79,7 +48,8 @@ add_entry(dexf_zipw *z, const char *name, int method, const void *plain,
 		return rc;
 	if (method == 8) {
 		size_t clen;
-		unsigned char *c = raw_deflate(plain, n, &clen);
+		unsigned char *c = unit_raw_deflate(plain, n, 6,
+		    Z_DEFAULT_STRATEGY, Z_FINISH, &clen);
 
 		if (c == NULL)
 			return -100;

@@ -273,6 +273,38 @@ unit_add_suite(const char *name, int (*init)(void), int (*clean)(void),
 
 /* ------------------------------------------------------------ rebuild */
 
+unsigned char *
+unit_raw_deflate(const void *p, size_t n, int level, int strategy, int flush,
+    size_t *out)
+{
+	size_t cap = n + n / 8 + 1024;
+	unsigned char *buf = malloc(cap);
+	z_stream s;
+	int rc;
+
+	*out = 0;
+	memset(&s, 0, sizeof(s));
+	if (buf == NULL || deflateInit2(&s, level, Z_DEFLATED, -15, 8,
+	    strategy) != Z_OK) {
+		free(buf);
+		return NULL;
+	}
+	s.next_in = (Bytef *)(uintptr_t)p;
+	s.avail_in = (uInt)n;
+	s.next_out = buf;
+	s.avail_out = (uInt)cap;
+	rc = deflate(&s, flush);
+	if (rc != (flush == Z_FINISH ? Z_STREAM_END : Z_OK) ||
+	    s.avail_in != 0) {
+		deflateEnd(&s);
+		free(buf);
+		return NULL;
+	}
+	*out = cap - s.avail_out;
+	deflateEnd(&s);
+	return buf;
+}
+
 int
 unit_entry_set(unit_entry *e, const void *plain, size_t len, int method)
 {
@@ -280,29 +312,10 @@ unit_entry_set(unit_entry *e, const void *plain, size_t len, int method)
 	size_t rawlen = len;
 
 	if (method == 8) {
-		z_stream s;
-		size_t cap = len + len / 8 + 128;
-
-		raw = malloc(cap);
+		raw = unit_raw_deflate(plain, len, 6, Z_DEFAULT_STRATEGY,
+		    Z_FINISH, &rawlen);
 		if (raw == NULL)
 			return -1;
-		memset(&s, 0, sizeof(s));
-		if (deflateInit2(&s, 6, Z_DEFLATED, -15, 8,
-		    Z_DEFAULT_STRATEGY) != Z_OK) {
-			free(raw);
-			return -1;
-		}
-		s.next_in = (Bytef *)(uintptr_t)plain;
-		s.avail_in = (uInt)len;
-		s.next_out = raw;
-		s.avail_out = (uInt)cap;
-		if (deflate(&s, Z_FINISH) != Z_STREAM_END) {
-			deflateEnd(&s);
-			free(raw);
-			return -1;
-		}
-		rawlen = cap - s.avail_out;
-		deflateEnd(&s);
 	} else {
 		raw = malloc(len + 1);
 		if (raw == NULL)

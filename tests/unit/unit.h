@@ -91,6 +91,11 @@ typedef struct unit_entry {
 } unit_entry;
 
 /* Replace an entry's content by `plain` (stored, or raw deflate). */
+/* zlib's raw deflate (no header) of p[0..n) at `level` and `strategy`,
+ * ended with `flush` (Z_FINISH or Z_FULL_FLUSH), into a malloc'd buffer;
+ * NULL on failure. */
+unsigned char *unit_raw_deflate(const void *p, size_t n, int level,
+    int strategy, int flush, size_t *out);
 int unit_entry_set(unit_entry *e, const void *plain, size_t len, int method);
 /* The entry's content, decompressed (malloc'd, NUL-terminated). */
 unsigned char *unit_entry_plain(const unit_entry *e, size_t *len);
