@@ -59,6 +59,9 @@ enum { CODES, LENS, DISTS };    /* zlib's inflate_table() kinds */
 #define E_KIND(e) ((e) & 0x70u)
 #define E_EXTRA(e) (((e) >> 7) & 15u)
 #define E_VAL(e) ((e) >> 16)
+/* Set on the literal/length lookup entries of one or two literals whose
+ * codes are in the table: the decoder's literal run tests only this. */
+#define E_LIT 0x8000u
 
 /* A canonical Huffman code: counts and symbols in code order (for the
  * bit-by-bit decode of long codes, as in zlib's contrib/puff), the lookup
@@ -99,21 +102,25 @@ static const uint8_t dext[30] = {
 	10, 11, 11, 12, 12, 13, 13
 };
 
+/* Eight bytes, little-endian (one load on x86). */
+static inline uint64_t
+load_le64(const uint8_t *q)
+{
+	return (uint64_t)q[0] | (uint64_t)q[1] << 8 |
+	    (uint64_t)q[2] << 16 | (uint64_t)q[3] << 24 |
+	    (uint64_t)q[4] << 32 | (uint64_t)q[5] << 40 |
+	    (uint64_t)q[6] << 48 | (uint64_t)q[7] << 56;
+}
+
 /* Top up the bit buffer to at least 56 bits; -1 once it is certain that
  * bits beyond the input were used (more than 8 zero bytes fed). */
 static int
 refill(struct bitin *b)
 {
 	if (b->end - b->p >= 8) {
-		const uint8_t *q = b->p;
-		uint64_t v = (uint64_t)q[0] | (uint64_t)q[1] << 8 |
-		    (uint64_t)q[2] << 16 | (uint64_t)q[3] << 24 |
-		    (uint64_t)q[4] << 32 | (uint64_t)q[5] << 40 |
-		    (uint64_t)q[6] << 48 | (uint64_t)q[7] << 56;
-
 		/* bits above the count are the next bytes' own bits, so
 		 * loading them again later ORs in the same values */
-		b->hold |= v << b->bits;
+		b->hold |= load_le64(b->p) << b->bits;
 		b->p += (63 - b->bits) >> 3;
 		b->bits |= 56;
 		return 0;
@@ -213,6 +220,8 @@ huff_build(struct huff *h, const uint8_t *len, unsigned n, int kind)
 		for (unsigned i = 0; i < l; i++)
 			rev |= ((code >> i) & 1u) << (l - 1 - i);
 		e = entry(kind, s) | l;
+		if (kind == LENS && s < 256)
+			e |= E_LIT;
 		for (unsigned i = rev; i < (1u << h->rootbits); i += 1u << l)
 			h->root[i] = e;
 	}
@@ -228,7 +237,7 @@ huff_build(struct huff *h, const uint8_t *len, unsigned n, int kind)
 		e2 = h->root[i >> E_BITS(e)];
 		if (E_KIND(e2) == K_SYM && E_BITS(e2) != 0 &&
 		    E_BITS(e) + E_BITS(e2) <= h->rootbits)
-			h->pair[i] = K_SYM2 | (E_BITS(e) + E_BITS(e2)) |
+			h->pair[i] = K_SYM2 | E_LIT | (E_BITS(e) + E_BITS(e2)) |
 			    (E_VAL(e) | E_VAL(e2) << 8) << 16;
 	}
 	return 0;
@@ -319,15 +328,24 @@ codes_impl(struct bitin *b, const struct huff *lit, const struct huff *dist,
 
 		/* 15 + 5 + 15 + 13 bits for the longest length/distance */
 		if (bits < 48) {
-			b->hold = hold;
-			b->bits = bits;
-			if (refill(b) != 0 || out > plainlen)
+			if (b->end - b->p >= 8) {
+				/* refill()'s first case, inline */
+				hold |= load_le64(b->p) << bits;
+				b->p += (63 - bits) >> 3;
+				bits |= 56;
+			} else {
+				b->hold = hold;
+				b->bits = bits;
+				if (refill(b) != 0)
+					return -1;
+				hold = b->hold;
+				bits = b->bits;
+			}
+			if (out > plainlen)
 				return -1;
-			hold = b->hold;
-			bits = b->bits;
 		}
 		e = lpair[hold & lmask];
-		if (E_BITS(e) != 0 && E_KIND(e) <= K_SYM2 && E_KIND(e) != 0) {
+		if (e & E_LIT) {
 			/* a run of literals: up to 3 x 11 bits */
 			for (int k = 0; k < 3; k++) {
 				if (put) {
@@ -348,8 +366,7 @@ codes_impl(struct bitin *b, const struct huff *lit, const struct huff *dist,
 				bits -= E_BITS(e);
 				out += E_KIND(e) >> 4;  /* 1 or 2 */
 				e = lpair[hold & lmask];
-				if (E_BITS(e) == 0 || E_KIND(e) > K_SYM2 ||
-				    E_KIND(e) == 0)
+				if (!(e & E_LIT))
 					break;
 			}
 			continue;
