@@ -554,12 +554,15 @@ walk(const void *in, size_t inlen, uint8_t *o, size_t plainlen)
 		.rootbits = LROOT
 	};
 	struct huff dist = { .root = droot, .rootbits = DROOT };
-	struct bitin b = { in, in, (const uint8_t *)in + inlen, 0, 0, 0 };
+	struct bitin b;
 	uint64_t total = (uint64_t)inlen * 8;
 	size_t out = 0;
 
-	if (inlen < 5 || memcmp(b.end - 4, "\x00\x00\xff\xff", 4) != 0)
+	/* before any pointer arithmetic: `in` may be NULL when inlen is 0 */
+	if (inlen < 5 || memcmp((const uint8_t *)in + inlen - 4,
+	    "\x00\x00\xff\xff", 4) != 0)
 		return -1;
+	b = (struct bitin){ in, in, (const uint8_t *)in + inlen, 0, 0, 0 };
 	for (;;) {
 		uint64_t used = used_bits(&b);
 		unsigned head;

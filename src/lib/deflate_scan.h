@@ -1,11 +1,11 @@
 /*
- * deflate_scan.h - check a deflate chunk's structure without inflating it.
+ * deflate_scan.h - decode or check a deflate chunk by zlib's rules.
  *
  * zlib is the reference decoder of FORMAT.md 4.5: dexf_chunk_inflate()
  * accepts exactly what zlib's inflate() accepts under the chunk rules.
- * Other decoders (ISA-L) accept more, for example Huffman codes that are
- * incomplete, so a chunk decoded by them is first walked here with zlib's
- * acceptance rules: same verdict, whatever engine produced the bytes.
+ * Other decoders (igzip) accept more, for example Huffman codes that are
+ * incomplete, so the ISA-L build decodes chunks here instead: same
+ * verdict and same bytes as zlib, whatever engine produced the chunk.
  */
 #ifndef DEXF_DEFLATE_SCAN_H
 #define DEXF_DEFLATE_SCAN_H
