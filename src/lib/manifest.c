@@ -531,7 +531,13 @@ parse_item(struct dexf_item *it, xmlNodePtr n, size_t idx, const char *what,
 		    "%s: item %zu: id must be '%s'", what, idx + 1, expect);
 	}
 	free(v);
+	/* Without the schema (dexf_manifest_parse_unvalidated) anything
+	 * may be missing here: each such case is an error, never a NULL
+	 * dereference.  With it, none of these errors can occur. */
 	v = dexf_xml_attr(n, "kind");
+	if (v == NULL)
+		return dexf_seterr(err, DEXF_EFORMAT,
+		    "%s: item %zu: no kind", what, idx + 1);
 	it->kind = strcmp(v, "file") == 0 ? DEXF_ITEM_FILE :
 	    strcmp(v, "symlink") == 0 ? DEXF_ITEM_SYMLINK :
 	    DEXF_ITEM_DIRECTORY;
@@ -676,8 +682,16 @@ parse_item(struct dexf_item *it, xmlNodePtr n, size_t idx, const char *what,
 		if (d->type != XML_ELEMENT_NODE)
 			continue;
 		alg = dexf_xml_attr(d, "algorithm");
-		h = dexf_hash_from_name(alg);
 		val = (char *)xmlNodeGetContent(d);
+		if (alg == NULL || val == NULL) {
+			free(alg);
+			xmlFree(val);
+			for (size_t k = 0; k < nseen; k++)
+				free(seen[k]);
+			return dexf_seterr(err, DEXF_EFORMAT, "%s: item '%s': "
+			    "digest without algorithm", what, it->path);
+		}
+		h = dexf_hash_from_name(alg);
 		/* each algorithm once, known or not; hex is whole bytes */
 		for (size_t k = 0; k < nseen; k++)
 			dup |= strcmp(seen[k], alg) == 0;
@@ -691,7 +705,14 @@ parse_item(struct dexf_item *it, xmlNodePtr n, size_t idx, const char *what,
 			free(alg);
 			return rc;
 		}
-		seen[nseen++] = strdup(alg);
+		if ((seen[nseen] = strdup(alg)) == NULL) {
+			free(alg);
+			xmlFree(val);
+			for (size_t k = 0; k < nseen; k++)
+				free(seen[k]);
+			return dexf_seterr(err, DEXF_ENOMEM, "out of memory");
+		}
+		nseen++;
 		for (int i = 0; i < DEXF_NHASH; i++)
 			if (h && dexf_hash_at(i) == h &&
 			    strcmp(alg, dexf_hash_name(h)) == 0)
@@ -744,8 +765,9 @@ parse_item(struct dexf_item *it, xmlNodePtr n, size_t idx, const char *what,
 		int bad;
 
 		it->has_storage = 1;
-		it->compression = strcmp(comp, "deflate") == 0 ? 8 : 0;
-		bad = parse_u64_attr(c, "chunkSize", &cs) != 0 ||
+		it->compression = comp != NULL && strcmp(comp, "deflate") == 0 ?
+		    8 : 0;
+		bad = comp == NULL || parse_u64_attr(c, "chunkSize", &cs) != 0 ||
 		    parse_u64_attr(c, "chunkCount", &it->chunk_count) != 0 ||
 		    parse_u64_attr(c, "storedSize", &it->stored_size) != 0 ||
 		    dexf_unhex(it->index_sha256, 32, ix) != 0 ||
@@ -764,7 +786,7 @@ parse_item(struct dexf_item *it, xmlNodePtr n, size_t idx, const char *what,
 		it->meta[M_CHUNK_SIZE] = dexf_xml_attr(c, "chunkSize");
 		it->meta[M_CHUNK_COUNT] = dexf_xml_attr(c, "chunkCount");
 		it->meta[M_STORED_SIZE] = dexf_xml_attr(c, "storedSize");
-		if (bad)
+		if (bad || it->entry == NULL || it->index_entry == NULL)
 			return dexf_seterr(err, DEXF_EFORMAT,
 			    "%s: item '%s': bad storage attributes", what,
 			    it->path);
@@ -926,9 +948,9 @@ on_element(void *ctx, int in_items, xmlNodePtr n)
 	return 0;
 }
 
-int
-dexf_manifest_parse(dexf_manifest *m, const unsigned char *buf, size_t len,
-    const char *what, dexf_err *err)
+static int
+manifest_parse(dexf_manifest *m, const unsigned char *buf, size_t len,
+    const char *what, dexf_err *err, int validate)
 {
 	parse_ctx pc = { m, what, err };
 	struct dexf_item **sorted = NULL;
@@ -937,9 +959,16 @@ dexf_manifest_parse(dexf_manifest *m, const unsigned char *buf, size_t len,
 	memset(m, 0, sizeof(*m));
 	/* Streamed: memory follows the model, not a whole-document tree
 	 * (a DOM costs several times the manifest's size). */
-	if ((rc = dexf_xml_stream(buf, len, DEXF_SCHEMA_MANIFEST, what,
-	    "items", on_element, &pc, &m->format_version, err)) != 0)
+	if ((rc = (validate ? dexf_xml_stream : dexf_xml_stream_unvalidated)(
+	    buf, len, DEXF_SCHEMA_MANIFEST, what, "items", on_element, &pc,
+	    &m->format_version, err)) != 0)
 		goto out;
+	if (m->container_id == NULL || m->created == NULL) {
+		/* only without the schema, which requires both */
+		rc = dexf_seterr(err, DEXF_EFORMAT, "%s: no containerId or "
+		    "created", what);
+		goto out;
+	}
 	if (m->format_version == NULL || sscanf(m->format_version, "%d.%d",
 	    &m->major, &m->minor) != 2) {
 		rc = dexf_seterr(err, DEXF_EFORMAT, "%s: bad formatVersion",
@@ -973,4 +1002,18 @@ out:
 	if (rc != 0)
 		dexf_manifest_clear(m);
 	return rc;
+}
+
+int
+dexf_manifest_parse(dexf_manifest *m, const unsigned char *buf, size_t len,
+    const char *what, dexf_err *err)
+{
+	return manifest_parse(m, buf, len, what, err, 1);
+}
+
+int
+dexf_manifest_parse_unvalidated(dexf_manifest *m, const unsigned char *buf,
+    size_t len, const char *what, dexf_err *err)
+{
+	return manifest_parse(m, buf, len, what, err, 0);
 }

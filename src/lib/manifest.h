@@ -95,5 +95,13 @@ int dexf_manifest_write(const dexf_manifest *m, unsigned char **out,
 /* Parse, validate and check semantics.  On error `m` is cleared. */
 int dexf_manifest_parse(dexf_manifest *m, const unsigned char *buf,
 	size_t len, const char *what, dexf_err *err);
+/* The same without the schema check, safe on any input: for a caller that
+ * checks the same bytes with dexf_xml_check() as well (on another thread)
+ * and discards the model unless that passes.  A manifest the schema
+ * accepts gives the same model, or the same error, as
+ * dexf_manifest_parse(). */
+int dexf_manifest_parse_unvalidated(dexf_manifest *m,
+	const unsigned char *buf, size_t len, const char *what,
+	dexf_err *err);
 
 #endif

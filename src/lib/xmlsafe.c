@@ -396,19 +396,20 @@ syntax_error(const unsigned char *buf, size_t len, const char *what,
 	    "parse error");
 }
 
-int
-dexf_xml_stream(const unsigned char *buf, size_t len, dexf_schema_id schema,
+static int
+stream(const unsigned char *buf, size_t len, dexf_schema_id schema,
     const char *what, const char *container, dexf_xml_cb cb, void *ctx,
-    char **version, dexf_err *err)
+    char **version, dexf_err *err, int validate)
 {
 	xmlTextReaderPtr rd = NULL;
 	first_error fe;
 	int ret, rc;
 
 	*version = NULL;
-	if (schema_get(schema) == NULL)
+	if (validate && schema_get(schema) == NULL)
 		return dexf_seterr(err, DEXF_ENOMEM,
 		    "cannot load the built-in schema");
+	pthread_once(&parser_once, init_parser);
 	if ((rc = refuse_unparsed(buf, len, what, err)) != 0 ||
 	    (rc = check_root_version(buf, len, what, version, err)) != 0)
 		goto out;
@@ -422,7 +423,7 @@ dexf_xml_stream(const unsigned char *buf, size_t len, dexf_schema_id schema,
 		goto out;
 	}
 	xmlTextReaderSetStructuredErrorHandler(rd, capture, &fe);
-	if (xmlTextReaderSetSchema(rd, schemas[schema]) != 0) {
+	if (validate && xmlTextReaderSetSchema(rd, schemas[schema]) != 0) {
 		rc = dexf_seterr(err, DEXF_ENOMEM, "cannot attach the schema");
 		goto out;
 	}
@@ -476,7 +477,7 @@ dexf_xml_stream(const unsigned char *buf, size_t len, dexf_schema_id schema,
 		rc = syntax_error(buf, len, what, err);
 		goto out;
 	}
-	if (xmlTextReaderIsValid(rd) != 1) {
+	if (validate && xmlTextReaderIsValid(rd) != 1) {
 		rc = dexf_seterr(err, DEXF_EFORMAT, "%s: does not match the "
 		    "schema", what);
 		goto out;
@@ -489,4 +490,22 @@ out:
 		*version = NULL;
 	}
 	return rc;
+}
+
+int
+dexf_xml_stream(const unsigned char *buf, size_t len, dexf_schema_id schema,
+    const char *what, const char *container, dexf_xml_cb cb, void *ctx,
+    char **version, dexf_err *err)
+{
+	return stream(buf, len, schema, what, container, cb, ctx, version, err,
+	    1);
+}
+
+int
+dexf_xml_stream_unvalidated(const unsigned char *buf, size_t len,
+    dexf_schema_id schema, const char *what, const char *container,
+    dexf_xml_cb cb, void *ctx, char **version, dexf_err *err)
+{
+	return stream(buf, len, schema, what, container, cb, ctx, version, err,
+	    0);
 }

@@ -57,6 +57,12 @@ typedef int (*dexf_xml_cb)(void *ctx, int in_container, xmlNodePtr node);
 int dexf_xml_stream(const unsigned char *buf, size_t len,
 	dexf_schema_id schema, const char *what, const char *container,
 	dexf_xml_cb cb, void *ctx, char **version, dexf_err *err);
+/* The same walk without the schema: the same safety (no DTD, entities or
+ * network) and well-formedness, for a caller that runs dexf_xml_check()
+ * on the same bytes as well and keeps nothing unless it passes. */
+int dexf_xml_stream_unvalidated(const unsigned char *buf, size_t len,
+	dexf_schema_id schema, const char *what, const char *container,
+	dexf_xml_cb cb, void *ctx, char **version, dexf_err *err);
 /* 1 if the <extensions> element `ext` holds a critical extension. */
 int dexf_xml_critical_in(xmlNodePtr ext);
 

@@ -112,6 +112,37 @@ hostile manifest-file-path-traversal 4 manifest-invalid "manifest\.xml.*\.\."
 check "no etc/x anywhere in the sentinel" \
     test -z "$(find "$S" -name x 2>/dev/null)"
 
+# --- a large manifest, wrong where only the schema sees it ------------------------------
+# A full verify of a manifest over 64 KiB checks the schema on a thread of its
+# own while it parses and checks items; any refusal must give exactly the
+# report of the plain order (--threads 1 never overlaps).
+mkdir -p big || die mkdir
+i=0
+while [ $i -lt 160 ]; do
+	echo "file $i" >big/f$i.txt || die "big/f$i.txt"
+	i=$((i + 1))
+done
+"$DEXF" pack -q -o big.dexf $(signopts ecdsa256) big || die "pack big.dexf"
+"$PYTHON3" "$CRAFT" get big.dexf META-INF/dexf/manifest.xml >big.xml ||
+    die "get the manifest"
+check "the manifest is over 64 KiB" test "$(wc -c <big.xml)" -gt 65536
+for k in late-unknown-element late-no-kind late-no-algorithm late-no-entry \
+    no-container-id; do
+	hostile manifest-$k 4 manifest-invalid \
+	    "manifest\.xml: line [0-9]*: does not match the schema" "" big.dexf
+	expect_exit 4 "$DEXF" verify --json --threads 1 $CA h-manifest-$k.dexf
+	cp "$OUT" $k.j1 || die "cp $k.j1"
+	expect_exit 4 "$DEXF" verify --json --threads 2 $CA h-manifest-$k.dexf
+	check "manifest-$k: the same report with 1 and 2 threads" \
+	    cmp -s $k.j1 "$OUT"
+	expect_json "$OUT" "[p['kind'] for p in $C0['problems']] == ['manifest-invalid'] and $C0['coverage']['items_checked'] == 0"
+done
+expect_exit 0 "$DEXF" verify --json --threads 1 $CA big.dexf
+cp "$OUT" big.j1 || die "cp big.j1"
+expect_exit 0 "$DEXF" verify --json --threads 2 $CA big.dexf
+check "big.dexf: the same report with 1 and 2 threads" cmp -s big.j1 "$OUT"
+expect_json "$OUT" "$C0['coverage']['items_checked'] == 160"
+
 # --- a symlink item 'd' -> outside, then a file item 'd/x' ------------------------------
 mkdir -p "$S" && OUTSIDE=$S/outside
 # (a file or symlink path must not be a component prefix of another path,

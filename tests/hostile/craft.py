@@ -364,6 +364,33 @@ def hostile(kind, blob, arg=None):
                      count=1)
         bind_manifest(entries, bad)
         return serialize(entries)[0]
+    if kind.startswith("manifest-late-"):
+        # the last item breaks the schema in a way the parser alone may
+        # not notice (a full verify of a large manifest parses it apart
+        # from the schema check: its report must be the plain one)
+        last = mf.rindex(b"<item ")
+        head, tail = mf[:last], mf[last:]
+        if kind == "manifest-late-unknown-element":
+            tail = tail.replace(b"</item>", b"<bogus/></item>", 1)
+        elif kind == "manifest-late-no-kind":
+            tail = re.sub(rb' kind="\w+"', b"", tail, count=1)
+        elif kind == "manifest-late-no-algorithm":
+            tail = re.sub(rb' algorithm="[^"]*"', b"", tail, count=1)
+        elif kind == "manifest-late-no-entry":
+            tail = re.sub(rb' entry="[^"]*"', b"", tail, count=1)
+        else:
+            raise SystemExit("craft: unknown kind " + kind)
+        if head + tail == mf:
+            raise SystemExit("craft: %s: nothing to edit" % kind)
+        bind_manifest(entries, head + tail)
+        return serialize(entries)[0]
+    if kind == "manifest-no-container-id":
+        bad, n = re.subn(rb"<containerId>[^<]*</containerId>\s*", b"", mf,
+                         count=1)
+        if n != 1:
+            raise SystemExit("craft: no containerId")
+        bind_manifest(entries, bad)
+        return serialize(entries)[0]
     if kind == "manifest-path-traversal":
         # a directory item's path becomes ../../etc/x (no ZIP entry
         # carries it, so only the manifest is wrong)
