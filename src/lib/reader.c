@@ -53,7 +53,8 @@ dexf_reader_free(dexf_reader *r)
 	free(r->pf);
 	dexf_codec_free(r->codec);
 	free(r->cbuf);
-	free(r->ixbuf);
+	for (size_t i = 0; i < DEXF_IX_SLOTS; i++)
+		free(r->ix[i].buf);
 	for (size_t i = 0; i < DEXF_READ_CACHE_MAX; i++)
 		free(r->cache[i].buf);
 	free(r->path);
@@ -418,26 +419,41 @@ dexf_reader_data_fault(const dexf_reader *r)
 /*
  * Read from a chunk index entry.  A small index (every one-chunk item's
  * is 112 bytes) is read whole once and served from memory: checking an
- * item reads its header, its digest and its entries.
+ * item reads its header, its digest and its entries, and a verify looks
+ * at the items ahead (up to two per worker thread) before it checks
+ * each, so the last DEXF_IX_SLOTS indexes are kept.
  */
 static int
 ix_pread(dexf_reader *r, const dexf_zipr_entry *x, uint64_t off, void *buf,
     size_t len)
 {
+	struct dexf_ix_slot *sl = NULL;
 	int rc;
 
 	if (x->csize > DEXF_IX_CACHE || off > x->csize || len > x->csize - off)
 		return dexf_zipr_pread(&r->z, x, off, buf, len);
-	if (r->ix_entry != x) {
-		if (r->ixbuf == NULL && (r->ixbuf = malloc(DEXF_IX_CACHE)) == NULL)
-			return dexf_seterr(&r->err, DEXF_ENOMEM, "out of memory");
-		r->ix_entry = NULL;
-		if ((rc = dexf_zipr_pread(&r->z, x, 0, r->ixbuf,
+	for (size_t i = 0; i < DEXF_IX_SLOTS && sl == NULL; i++)
+		if (r->ix[i].entry == x)
+			sl = &r->ix[i];
+	if (sl == NULL) {
+		sl = &r->ix[r->ix_next];
+		r->ix_next = (r->ix_next + 1) % DEXF_IX_SLOTS;
+		sl->entry = NULL;
+		if (sl->cap < x->csize) {
+			unsigned char *nb = realloc(sl->buf, (size_t)x->csize);
+
+			if (nb == NULL)
+				return dexf_seterr(&r->err, DEXF_ENOMEM,
+				    "out of memory");
+			sl->buf = nb;
+			sl->cap = (size_t)x->csize;
+		}
+		if ((rc = dexf_zipr_pread(&r->z, x, 0, sl->buf,
 		    (size_t)x->csize)) != 0)
 			return rc;
-		r->ix_entry = x;
+		sl->entry = x;
 	}
-	memcpy(buf, r->ixbuf + off, len);
+	memcpy(buf, sl->buf + off, len);
 	return 0;
 }
 

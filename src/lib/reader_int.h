@@ -16,6 +16,7 @@
 #define DEXF_READ_CACHE_MAX 8
 #define DEXF_READ_CACHE_BYTES (4u << 20)
 #define DEXF_IX_CACHE (64u << 10)
+#define DEXF_IX_SLOTS 64
 
 struct dexf_reader {
 	dexf_err err;
@@ -62,9 +63,15 @@ struct dexf_reader {
 	} cache[DEXF_READ_CACHE_MAX];
 	size_t ncache;
 	uint64_t cache_tick;
-	/* the last small chunk index read, whole (DEXF_IX_CACHE bytes) */
-	const dexf_zipr_entry *ix_entry;
-	unsigned char *ixbuf;
+	/* the last DEXF_IX_SLOTS small chunk indexes read, whole (at most
+	 * DEXF_IX_CACHE bytes each): a verify reads an item's index when it
+	 * looks ahead and again when it checks the item */
+	struct dexf_ix_slot {
+		const dexf_zipr_entry *entry;
+		unsigned char *buf;
+		size_t cap;
+	} ix[DEXF_IX_SLOTS];
+	size_t ix_next;
 };
 
 /* Stage 1: file and ZIP structure, mimetype. */
