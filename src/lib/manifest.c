@@ -542,6 +542,9 @@ parse_item(struct dexf_item *it, xmlNodePtr n, size_t idx, const char *what,
 	    strcmp(v, "symlink") == 0 ? DEXF_ITEM_SYMLINK :
 	    DEXF_ITEM_DIRECTORY;
 	free(v);
+	if (dexf_xml_child(n, "path") == NULL)
+		return dexf_seterr(err, DEXF_EFORMAT,
+		    "%s: item %zu: no path", what, idx + 1);
 	it->path = dexf_xml_child_text(n, "path");
 	if (it->path == NULL)
 		return dexf_seterr(err, DEXF_ENOMEM, "out of memory");
@@ -865,6 +868,7 @@ typedef struct parse_ctx {
 	dexf_manifest *m;
 	const char *what;
 	dexf_err *err;
+	int seen_producer, seen_case, seen_agents;
 } parse_ctx;
 
 static int
@@ -914,6 +918,16 @@ on_element(void *ctx, int in_items, xmlNodePtr n)
 			return dexf_seterr(pc->err, DEXF_ENOMEM, "out of memory");
 		return parse_item(it, n, m->nitems - 1, pc->what, pc->err);
 	}
+	/* The schema allows each header element once; without it (the
+	 * unvalidated parse) a repeat must not replace or extend what the
+	 * first one set. */
+	if (((strcmp(name, "containerId") == 0 && m->container_id != NULL) ||
+	    (strcmp(name, "created") == 0 && m->created != NULL) ||
+	    (strcmp(name, "producer") == 0 && pc->seen_producer) ||
+	    (strcmp(name, "case") == 0 && pc->seen_case) ||
+	    (strcmp(name, "agents") == 0 && pc->seen_agents)))
+		return dexf_seterr(pc->err, DEXF_EFORMAT, "%s: more than one "
+		    "<%s>", pc->what, name);
 	if (strcmp(name, "containerId") == 0 || strcmp(name, "created") == 0) {
 		char **dst = name[1] == 'o' ? &m->container_id : &m->created;
 
@@ -931,13 +945,16 @@ on_element(void *ctx, int in_items, xmlNodePtr n)
 				    pc->what, m->created);
 		}
 	} else if (strcmp(name, "producer") == 0) {
+		pc->seen_producer = 1;
 		m->producer = dexf_xml_attr(n, "name");
 		m->producer_version = dexf_xml_attr(n, "version");
 	} else if (strcmp(name, "case") == 0) {
+		pc->seen_case = 1;
 		for (int i = 0; i < C_N; i++)
 			m->case_[i] = dexf_xml_child_text(n,
 			    dexf_case_fields[i]);
 	} else if (strcmp(name, "agents") == 0) {
+		pc->seen_agents = 1;
 		return parse_agents(pc, n);
 	} else if (strcmp(name, "extensions") == 0) {
 		if (dexf_xml_critical_in(n))
@@ -952,7 +969,7 @@ static int
 manifest_parse(dexf_manifest *m, const unsigned char *buf, size_t len,
     const char *what, dexf_err *err, int validate)
 {
-	parse_ctx pc = { m, what, err };
+	parse_ctx pc = { .m = m, .what = what, .err = err };
 	struct dexf_item **sorted = NULL;
 	int rc;
 

@@ -631,6 +631,25 @@ schema_run(void *arg)
 	return NULL;
 }
 
+/* The progress hook of an overlapped verify: a failed schema check stops
+ * the item being scanned at its next chunk (the redo starts its own
+ * count), otherwise the caller's hook, if any. */
+typedef struct {
+	schema_job *sj;
+	dexf_progress_cb cb;
+	void *payload;
+} overlap_progress;
+
+static int
+overlap_hook(uint64_t done, uint64_t total, void *payload)
+{
+	overlap_progress *op = payload;
+
+	if (atomic_load(&op->sj->failed))
+		return 1;
+	return op->cb != NULL ? op->cb(done, total, op->payload) : 0;
+}
+
 /* Wait for the schema check; 0 if it passed (or never ran). */
 static int
 schema_join(schema_job *j)
@@ -824,6 +843,8 @@ verify_run(dexf_report **out, const char *path, const dexf_verify_opts *o,
 	uint64_t total = 0, done = 0, drops;
 	int rc, canceled = 0, manifest_bound = 0, seal_ok = 0;
 	schema_job sj = { .rc = 0 };
+	overlap_progress op = { &sj, o->progress, o->payload };
+	dexf_verify_opts lo = *o;       /* o, with the hook when overlapped */
 
 	*out = NULL;
 	if (o->threads < 0 || o->threads > 64)
@@ -865,6 +886,10 @@ verify_run(dexf_report **out, const char *path, const dexf_verify_opts *o,
 		goto again;     /* the message is the schema pass's to give */
 	if (rc == 0)
 		goto accounting;
+	if (sj.started) {
+		lo.progress = overlap_hook;
+		lo.payload = &op;
+	}
 	if (kind == DEXF_SCOPE_ITEM || kind == DEXF_SCOPE_RANGE) {
 		if ((rc = find_target(r, rep, path, item, kind, off, &len,
 		    &target)) != 0) {
@@ -914,15 +939,17 @@ verify_run(dexf_report **out, const char *path, const dexf_verify_opts *o,
 			continue;
 		if (it == target)
 			depth = kind == DEXF_SCOPE_ITEM ? CHECK_ALL : CHECK_RANGE;
-		check_item(r, it, &rep->items[i], acc, depth, off, len, o,
+		check_item(r, it, &rep->items[i], acc, depth, off, len, &lo,
 		    &done, total, rep, &canceled);
 	}
+	/* a cancel by the hook, or by the caller while the schema check
+	 * was failing: the plain order's report stands */
+	if (schema_join(&sj) != 0)
+		goto again;
 	if (canceled) {
 		rc = DEXF_ECANCELED;
 		goto fail;
 	}
-	if (schema_join(&sj) != 0)
-		goto again;
 	/* annotation targets are checked on items read in full */
 	dexf_chain_check_items(r, rep, kind != DEXF_SCOPE_QUICK);
 	dexf_verify_bound(rep, r, manifest_bound, seal_ok);

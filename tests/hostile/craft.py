@@ -384,6 +384,19 @@ def hostile(kind, blob, arg=None):
             raise SystemExit("craft: %s: nothing to edit" % kind)
         bind_manifest(entries, head + tail)
         return serialize(entries)[0]
+    if kind in ("manifest-two-agents", "manifest-two-producers"):
+        # a header element the schema allows once, twice (the second
+        # agents block larger than the first)
+        if kind == "manifest-two-agents":
+            extra = (b'<agents><agent role="examiner"><name>A</name></agent>'
+                     b'</agents><agents>'
+                     + b'<agent role="examiner"><name>B</name></agent>' * 50
+                     + b'</agents>')
+        else:
+            extra = b'<producer name="x" version="1"/>'
+        bad = mf.replace(b"<items>", extra + b"<items>", 1)
+        bind_manifest(entries, bad)
+        return serialize(entries)[0]
     if kind == "manifest-no-container-id":
         bad, n = re.subn(rb"<containerId>[^<]*</containerId>\s*", b"", mf,
                          count=1)

@@ -444,20 +444,6 @@ chunks_decode_independently_in_any_order(void)
 	dexf_codec_free(d);
 }
 
-/* A named check with the values in its message. */
-static void
-expect(int cond, unsigned line, const char *fmt, ...)
-{
-	char what[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	CU_assertImplementation(cond ? CU_TRUE : CU_FALSE, line, what,
-	    __FILE__, "", CU_FALSE);
-}
-#define EXPECT(cond, ...) expect((cond) != 0, __LINE__, __VA_ARGS__)
 
 /* FORMAT.md 4.5 bounds stored chunks by size + size/8 + 1024; the engines
  * put incompressible data in stored blocks, far below that. */

@@ -1004,9 +1004,80 @@ parse_refuses_when_not_a_manifest(void)
 	UA_INT(parse_text("not xml at all", &m, &err), DEXF_EFORMAT);
 }
 
+/* The parse without the schema (a full verify's, while the schema check
+ * runs on another thread): the same model from a valid manifest, and a
+ * plain refusal, never a crash, of what only the schema would refuse. */
+static void
+unvalidated_parse_refuses_what_the_schema_would(void)
+{
+	static const struct {
+		const char *from, *to;
+	} cut[] = {
+		{ " kind=\"file\"", "" },
+		{ "<path>disk.img</path>", "" },
+		{ " algorithm=\"sha256\"", "" },
+		{ " compression=\"deflate\"", "" },
+		{ " entry=\"evidence/disk.img\"", "" },
+		{ " index=\"META-INF/dexf/index/i1.idx\"", "" },
+		{ "<containerId>" UUID "</containerId>", "" },
+		{ "<agents>", "<agents><agent role=\"x\"><name>a</name></agent>"
+		    "</agents><agents>" },
+		{ "<producer ", "<producer name=\"x\" version=\"1\"/><producer " },
+		{ "<items>", "<case><number>1</number></case><items>" },
+	};
+	dexf_manifest m, a, b;
+	dexf_err err;
+	char *xml = NULL;
+	size_t len = 0;
+
+	full_model(&m);
+	UA_INT(write_model(&m, &xml, &len), 0);
+	dexf_manifest_clear(&m);
+	if (xml == NULL)
+		return;
+	memset(&err, 0, sizeof(err));
+	UA_INT(dexf_manifest_parse_unvalidated(&a, (unsigned char *)xml, len,
+	    "manifest.xml", &err), 0);
+	UA_INT(parse_text(xml, &b, &err), 0);
+	UA_INT(a.nitems, b.nitems);
+	UA_INT(a.nagents, b.nagents);
+	for (size_t i = 0; i < a.nitems && i < b.nitems; i++) {
+		UA_STR(a.items[i].path, b.items[i].path);
+		EXPECT(a.items[i].digest[0] == NULL ?
+		    b.items[i].digest[0] == NULL : b.items[i].digest[0] !=
+		    NULL && strcmp(a.items[i].digest[0],
+		    b.items[i].digest[0]) == 0, "item %zu: the same sha256", i);
+	}
+	dexf_manifest_clear(&a);
+	dexf_manifest_clear(&b);
+	for (size_t k = 0; k < sizeof(cut) / sizeof(cut[0]); k++) {
+		char *bad = replace(xml, cut[k].from, cut[k].to);
+		int rv, ru;
+
+		EXPECT(bad != NULL, "case %zu: '%s' is in the manifest", k,
+		    cut[k].from);
+		if (bad == NULL)
+			continue;
+		rv = parse_text(bad, &b, &err);
+		EXPECT(rv == DEXF_EFORMAT && strstr(err.msg, "schema") != NULL,
+		    "case %zu: the schema refuses it (%d, %s)", k, rv, err.msg);
+		memset(&err, 0, sizeof(err));
+		ru = dexf_manifest_parse_unvalidated(&a,
+		    (unsigned char *)bad, strlen(bad), "manifest.xml", &err);
+		EXPECT(ru == DEXF_EFORMAT, "case %zu: refused without the "
+		    "schema too (%d, %s)", k, ru, err.msg);
+		if (ru == 0)
+			dexf_manifest_clear(&a);
+		free(bad);
+	}
+	free(xml);
+}
+
 static const unit_test tests[] = {
 	{ "write_then_parse_keeps_every_field",
 	    write_then_parse_keeps_every_field },
+	{ "unvalidated_parse_refuses_what_the_schema_would",
+	    unvalidated_parse_refuses_what_the_schema_would },
 	{ "write_then_parse_of_empty_manifest",
 	    write_then_parse_of_empty_manifest },
 	{ "write_refuses_schema_invalid_model",

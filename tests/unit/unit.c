@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <dirent.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -269,6 +271,19 @@ unit_add_suite(const char *name, int (*init)(void), int (*clean)(void),
 		if (CU_add_test(s, t->name, t->fn) == NULL)
 			return (int)CU_get_error();
 	return 0;
+}
+
+void
+unit_expect(int cond, const char *file, unsigned line, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	CU_assertImplementation(cond ? CU_TRUE : CU_FALSE, line, what, file,
+	    "", CU_FALSE);
 }
 
 /* ------------------------------------------------------------ rebuild */

@@ -46,6 +46,11 @@ void unit_assert_mem(const void *got, const void *want, size_t n,
 	unit_assert_mem((got), (want), (n), #got " == " #want, __FILE__, \
 	    __LINE__)
 #define UA(cond) CU_ASSERT(cond)
+/* A named check with the values in its message (printf format). */
+void unit_expect(int cond, const char *file, unsigned line, const char *fmt,
+    ...) __attribute__((format(printf, 4, 5)));
+#define EXPECT(cond, ...) \
+	unit_expect((cond) != 0, __FILE__, __LINE__, __VA_ARGS__)
 
 /* ------------------------------------------------------------ files */
 
