@@ -137,6 +137,21 @@ for k in late-unknown-element late-no-kind late-no-algorithm late-no-entry \
 	    cmp -s $k.j1 "$OUT"
 	expect_json "$OUT" "[p['kind'] for p in $C0['problems']] == ['manifest-invalid'] and $C0['coverage']['items_checked'] == 0"
 done
+# valid for the schema, refused by the parser only after the last item
+# (which a full verify may have checked by then) or after the parse
+hostile manifest-late-dup-path 4 manifest-invalid \
+    "manifest\.xml: duplicate item path 'big/f0\.txt'" "" big.dexf
+for k in late-dup-path other-container; do
+	[ $k = other-container ] && "$PYTHON3" "$CRAFT" hostile manifest-$k \
+	    big.dexf h-manifest-$k.dexf
+	"$DEXF" verify --json --threads 1 $CA h-manifest-$k.dexf >$k.j1
+	_rc1=$?
+	expect_exit $_rc1 "$DEXF" verify --json --threads 2 $CA \
+	    h-manifest-$k.dexf
+	check "manifest-$k: the same report with 1 and 2 threads" \
+	    cmp -s $k.j1 "$OUT"
+done
+expect_json "$OUT" "any(p['kind'] == 'record-invalid' and 'seal belongs to container' in p['message'] for p in $C0['problems']) and $C0['coverage']['items_checked'] == 160"
 expect_exit 0 "$DEXF" verify --json --threads 1 $CA big.dexf
 cp "$OUT" big.j1 || die "cp big.j1"
 expect_exit 0 "$DEXF" verify --json --threads 2 $CA big.dexf

@@ -378,6 +378,15 @@ def hostile(kind, blob, arg=None):
             tail = re.sub(rb' algorithm="[^"]*"', b"", tail, count=1)
         elif kind == "manifest-late-no-entry":
             tail = re.sub(rb' entry="[^"]*"', b"", tail, count=1)
+        elif kind == "manifest-late-dup-path":
+            # valid for the schema: only the parser's check of unique
+            # paths, after the last item, refuses it
+            first = re.search(rb"<path>([^<]*)</path>", mf).group(1)
+            last = re.search(rb"<path>([^<]*)</path>", tail).group(1)
+            tail = tail.replace(b"<path>" + last + b"</path>",
+                                b"<path>" + first + b"</path>", 1)
+            tail = tail.replace(b'entry="evidence/' + last + b'"',
+                                b'entry="evidence/' + first + b'"', 1)
         else:
             raise SystemExit("craft: unknown kind " + kind)
         if head + tail == mf:
@@ -395,6 +404,16 @@ def hostile(kind, blob, arg=None):
         else:
             extra = b'<producer name="x" version="1"/>'
         bad = mf.replace(b"<items>", extra + b"<items>", 1)
+        bind_manifest(entries, bad)
+        return serialize(entries)[0]
+    if kind == "manifest-other-container":
+        # the manifest names another container than the seal does
+        bad, n = re.subn(rb"(<containerId>urn:uuid:)[0-9a-f]",
+                         lambda mo: mo.group(1) + (b"1" if mo.group(0)[-1:]
+                                                   != b"1" else b"2"),
+                         mf, count=1)
+        if n != 1:
+            raise SystemExit("craft: no containerId")
         bind_manifest(entries, bad)
         return serialize(entries)[0]
     if kind == "manifest-no-container-id":
