@@ -60,6 +60,7 @@
 #include "iodef.h"
 #include "path.h"
 #include "util.h"
+#include "xmlsafe.h"
 
 #define IODEF_NS "urn:ietf:params:xml:ns:iodef-2.0"
 #define DSIG_NS "http://www.w3.org/2000/09/xmldsig#"
@@ -688,17 +689,12 @@ dexf_iodef_write(const dexf_record_info *const *recs, size_t n,
 		found += is_traceback(recs[i]);
 	if (found == 0)
 		return DEXF_ENOTFOUND;
-	if ((buf = xmlBufferCreate()) == NULL ||
-	    (x.w = xmlNewTextWriterMemory(buf, 0)) == NULL) {
+	if ((x.w = dexf_xml_writer_new(&buf)) == NULL) {
 		x.rc = DEXF_ENOMEM;
 		goto out;
 	}
-	fail(&x, xmlTextWriterSetIndent(x.w, 1));
-	fail(&x, xmlTextWriterSetIndentString(x.w, BAD_CAST "  "));
-	fail(&x, xmlTextWriterStartDocument(x.w, "1.0", "UTF-8", NULL));
-	if (x.rc == 0)
-		fail(&x, xmlTextWriterStartElementNS(x.w, NULL,
-		    BAD_CAST "IODEF-Document", BAD_CAST IODEF_NS));
+	fail(&x, xmlTextWriterStartElementNS(x.w, NULL,
+	    BAD_CAST "IODEF-Document", BAD_CAST IODEF_NS));
 	attr(&x, "version", "2.00");
 	attr(&x, "xml:lang", "en");
 	for (size_t i = 0; i < n; i++) {

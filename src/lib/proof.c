@@ -528,18 +528,13 @@ static int
 desc_write(dexf_reader *r, const struct dexf_item *it, uint64_t off,
     uint64_t len, const batch *bt, unsigned char **out, size_t *outlen)
 {
-	xmlBufferPtr buf = xmlBufferCreate();
-	xmlTextWriterPtr w = NULL;
+	xmlBufferPtr buf;
+	xmlTextWriterPtr w = dexf_xml_writer_new(&buf);
 	unsigned char path[DEXF_PATH_MAX][32];
 	char hex[65], list[DEXF_PATH_MAX * 65 + 1];
 
-	if (buf == NULL || (w = xmlNewTextWriterMemory(buf, 0)) == NULL) {
-		xmlBufferFree(buf);
+	if (w == NULL)
 		return dexf_seterr(&r->err, DEXF_ENOMEM, "out of memory");
-	}
-	xmlTextWriterSetIndent(w, 1);
-	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
-	W(xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL));
 	W(xmlTextWriterStartElementNS(w, NULL, BAD_CAST "proof",
 	    BAD_CAST DEXF_NS_PROOF));
 	W(xmlTextWriterWriteAttribute(w, BAD_CAST "formatVersion",

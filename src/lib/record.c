@@ -40,18 +40,13 @@ int
 dexf_record_write(const dexf_record *r, unsigned char **out, size_t *outlen,
     dexf_err *err)
 {
-	xmlBufferPtr buf = xmlBufferCreate();
-	xmlTextWriterPtr w = NULL;
+	xmlBufferPtr buf;
+	xmlTextWriterPtr w = dexf_xml_writer_new(&buf);
 	char hex[65];
 
 	*out = NULL;
-	if (buf == NULL || (w = xmlNewTextWriterMemory(buf, 0)) == NULL) {
-		xmlBufferFree(buf);
+	if (w == NULL)
 		return dexf_seterr(err, DEXF_ENOMEM, "out of memory");
-	}
-	xmlTextWriterSetIndent(w, 1);
-	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
-	W(xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL));
 	W(xmlTextWriterStartElementNS(w, NULL, BAD_CAST "record",
 	    BAD_CAST DEXF_NS_RECORD));
 	W(xmlTextWriterWriteAttribute(w, BAD_CAST "formatVersion",

@@ -17,6 +17,8 @@
 #include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 
+#include <libxml/xmlwriter.h>
+
 #include "xmlsafe.h"
 
 extern const unsigned char dexf_schema_manifest[];
@@ -268,6 +270,25 @@ dexf_xml_check(const unsigned char *doc, size_t len, dexf_schema_id schema,
 	    &version, err);
 	free(version);
 	return rc;
+}
+
+xmlTextWriterPtr
+dexf_xml_writer_new(xmlBufferPtr *buf)
+{
+	xmlTextWriterPtr w = NULL;
+
+	if ((*buf = xmlBufferCreate()) == NULL ||
+	    (w = xmlNewTextWriterMemory(*buf, 0)) == NULL ||
+	    xmlTextWriterSetIndent(w, 1) < 0 ||
+	    xmlTextWriterSetIndentString(w, BAD_CAST "  ") < 0 ||
+	    xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0) {
+		if (w != NULL)
+			xmlFreeTextWriter(w);
+		xmlBufferFree(*buf);
+		*buf = NULL;
+		return NULL;
+	}
+	return w;
 }
 
 int

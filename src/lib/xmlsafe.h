@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include <libxml/tree.h>
+#include <libxml/xmlwriter.h>
 
 #include "error.h"
 
@@ -34,6 +35,10 @@ int dexf_xml_validate(xmlDocPtr doc, dexf_schema_id schema, const char *what,
  */
 int dexf_xml_take(xmlBufferPtr buf, dexf_schema_id schema, const char *what,
 	unsigned char **out, size_t *outlen, dexf_err *err);
+/* A writer into a new buffer (*buf) with our layout (two-space indent)
+ * and the XML declaration (1.0, UTF-8) written; NULL, nothing left
+ * allocated, when out of memory. */
+xmlTextWriterPtr dexf_xml_writer_new(xmlBufferPtr *buf);
 /* The checks of dexf_xml_take() on a document of our own making: 0 if a
  * reader would accept it. */
 int dexf_xml_check(const unsigned char *doc, size_t len,
