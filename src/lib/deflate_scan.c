@@ -17,12 +17,10 @@
  *     next block header as soon as 3 bits are left, so at most 2 padding
  *     bits may follow the last block;
  *   - and the chunk is at least 5 bytes ending in 00 00 ff ff.
- * This file decides the same, and decodes every symbol to find every
- * block header.  dexf_deflate_decode() writes the output as it goes; it is
- * the ISA-L build's inflater (igzip's own accepts more, see test_chunk),
- * and one pass costs less than this walk plus igzip did.
- * dexf_deflate_scan() only counts the output.  Every failure is a
- * refusal, so the order of the checks does not matter.  The unit tests
+ * dexf_deflate_decode() decides the same, and decodes every symbol to
+ * find every block header, writing the output as it goes; it is the ISA-L
+ * build's inflater (igzip's own accepts more, see test_chunk).  Every
+ * failure is a refusal, so the order of the checks does not matter.  The unit tests
  * compare verdict and output with zlib's on crafted chunks, thousands of
  * damaged chunks and chunks of every kind and size.
  */
@@ -112,17 +110,24 @@ load_le64(const uint8_t *q)
 	    (uint64_t)q[6] << 48 | (uint64_t)q[7] << 56;
 }
 
+/* Top up a bit buffer to at least 56 bits from 8 or more bytes at *p:
+ * bits above the count are the next bytes' own bits, so loading them
+ * again later ORs in the same values. */
+static inline void
+fill8(const uint8_t **p, uint64_t *hold, unsigned *bits)
+{
+	*hold |= load_le64(*p) << *bits;
+	*p += (63 - *bits) >> 3;
+	*bits |= 56;
+}
+
 /* Top up the bit buffer to at least 56 bits; -1 once it is certain that
  * bits beyond the input were used (more than 8 zero bytes fed). */
 static int
 refill(struct bitin *b)
 {
 	if (b->end - b->p >= 8) {
-		/* bits above the count are the next bytes' own bits, so
-		 * loading them again later ORs in the same values */
-		b->hold |= load_le64(b->p) << b->bits;
-		b->p += (63 - b->bits) >> 3;
-		b->bits |= 56;
+		fill8(&b->p, &b->hold, &b->bits);
 		return 0;
 	}
 	while (b->bits <= 56) {
@@ -304,14 +309,12 @@ copy_match(uint8_t *o, size_t out, size_t d, size_t len, size_t room)
 }
 
 /* The symbols of one Huffman block up to its end-of-block code, written
- * to o when `put` (a constant: the compiler makes two copies), counted
- * only otherwise.  This is the hot loop: it runs on local copies of the
- * bit buffer.  Without output, literals are counted in runs and the count
- * is checked at each refill; with output every write is checked first,
- * and output beyond plainlen is a refusal in both cases. */
-static inline __attribute__((always_inline)) int
-codes_impl(struct bitin *b, const struct huff *lit, const struct huff *dist,
-    size_t *outp, size_t plainlen, uint8_t *o, const int put)
+ * to o.  This is the hot loop: it runs on local copies of the bit buffer.
+ * Every write is checked first, so *outp never passes plainlen: output
+ * beyond it is a refusal. */
+static int
+codes(struct bitin *b, const struct huff *lit, const struct huff *dist,
+    size_t *outp, size_t plainlen, uint8_t *o)
 {
 	const uint32_t *lpair = lit->pair != NULL ? lit->pair : lit->root;
 	const uint32_t *droot = dist->root;
@@ -329,10 +332,7 @@ codes_impl(struct bitin *b, const struct huff *lit, const struct huff *dist,
 		/* 15 + 5 + 15 + 13 bits for the longest length/distance */
 		if (bits < 48) {
 			if (b->end - b->p >= 8) {
-				/* refill()'s first case, inline */
-				hold |= load_le64(b->p) << bits;
-				b->p += (63 - bits) >> 3;
-				bits |= 56;
+				fill8(&b->p, &hold, &bits);
 			} else {
 				b->hold = hold;
 				b->bits = bits;
@@ -341,26 +341,21 @@ codes_impl(struct bitin *b, const struct huff *lit, const struct huff *dist,
 				hold = b->hold;
 				bits = b->bits;
 			}
-			if (out > plainlen)
-				return -1;
 		}
 		e = lpair[hold & lmask];
 		if (e & E_LIT) {
 			/* a run of literals: up to 3 x 11 bits */
 			for (int k = 0; k < 3; k++) {
-				if (put) {
-					if (plainlen - out >= 2) {
-						/* a single literal's second
-						 * byte is written over next */
-						o[out] = (uint8_t)E_VAL(e);
-						o[out + 1] = (uint8_t)
-						    (E_VAL(e) >> 8);
-					} else if (E_KIND(e) == K_SYM &&
-					    out < plainlen) {
-						o[out] = (uint8_t)E_VAL(e);
-					} else {
-						return -1;
-					}
+				if (plainlen - out >= 2) {
+					/* a single literal's second byte is
+					 * written over next */
+					o[out] = (uint8_t)E_VAL(e);
+					o[out + 1] = (uint8_t)(E_VAL(e) >> 8);
+				} else if (E_KIND(e) == K_SYM &&
+				    out < plainlen) {
+					o[out] = (uint8_t)E_VAL(e);
+				} else {
+					return -1;
 				}
 				hold >>= E_BITS(e);
 				bits -= E_BITS(e);
@@ -375,11 +370,9 @@ codes_impl(struct bitin *b, const struct huff *lit, const struct huff *dist,
 			return -1;
 		n = E_BITS(e);
 		if (E_KIND(e) == K_SYM) {
-			if (put) {
-				if (out >= plainlen)
-					return -1;
-				o[out] = (uint8_t)E_VAL(e);
-			}
+			if (out >= plainlen)
+				return -1;
+			o[out] = (uint8_t)E_VAL(e);
 			hold >>= n;
 			bits -= n;
 			out++;
@@ -408,28 +401,15 @@ codes_impl(struct bitin *b, const struct huff *lit, const struct huff *dist,
 		bits -= n + x;
 		if (d > out)
 			return -1;              /* before the chunk's output */
-		if (put) {
-			if (out > plainlen || len > plainlen - out)
-				return -1;
-			copy_match(o, out, d, len, plainlen - out);
-		}
+		if (len > plainlen - out)
+			return -1;
+		copy_match(o, out, d, len, plainlen - out);
 		out += len;
 	}
 	b->hold = hold;
 	b->bits = bits;
-	if (out > plainlen)
-		return -1;
 	*outp = out;
 	return 0;
-}
-
-static int
-codes(struct bitin *b, const struct huff *lit, const struct huff *dist,
-    size_t *outp, size_t plainlen, uint8_t *o)
-{
-	if (o != NULL)
-		return codes_impl(b, lit, dist, outp, plainlen, o, 1);
-	return codes_impl(b, lit, dist, outp, plainlen, NULL, 0);
 }
 
 /* The fixed code (RFC 1951 3.2.6), built once per process. */
@@ -534,8 +514,7 @@ stored(struct bitin *b, size_t inlen, size_t *out, size_t plainlen,
 	pos += 4;
 	if (len > inlen - pos || len > plainlen - *out)
 		return -1;
-	if (o != NULL)
-		memcpy(o + *out, q + 4, len);
+	memcpy(o + *out, q + 4, len);
 	*out += len;
 	/* restart the reader at the next byte */
 	b->p = b->start + pos + len;
@@ -545,9 +524,10 @@ stored(struct bitin *b, size_t inlen, size_t *out, size_t plainlen,
 	return 0;
 }
 
-static int
-walk(const void *in, size_t inlen, uint8_t *o, size_t plainlen)
+int
+dexf_deflate_decode(const void *in, size_t inlen, void *out_, size_t plainlen)
 {
+	uint8_t *o = out_;
 	uint32_t lroot[1u << LROOT], lpair[1u << LROOT], droot[1u << DROOT];
 	struct huff lit = {
 		.root = lroot, .pair = plainlen >= PAIR_MIN ? lpair : NULL,
@@ -597,16 +577,4 @@ walk(const void *in, size_t inlen, uint8_t *o, size_t plainlen)
 		}
 	}
 	return out == plainlen ? 0 : -1;
-}
-
-int
-dexf_deflate_scan(const void *in, size_t inlen, size_t plainlen)
-{
-	return walk(in, inlen, NULL, plainlen);
-}
-
-int
-dexf_deflate_decode(const void *in, size_t inlen, void *out, size_t plainlen)
-{
-	return walk(in, inlen, out, plainlen);
 }

@@ -13,12 +13,9 @@
 #include <stddef.h>
 
 /* 0 if `in` (inlen bytes) is a valid dexf chunk that inflates to exactly
- * plainlen bytes by the rules of FORMAT.md 4.5 as zlib applies them, -1
- * otherwise.  Produces no output; uses about 20 KiB of stack. */
-int dexf_deflate_scan(const void *in, size_t inlen, size_t plainlen);
-
-/* The same walk writing the plaintext to out (plainlen bytes): 0 with
- * exactly zlib's output, -1 where zlib refuses (out is then undefined). */
+ * plainlen bytes by the rules of FORMAT.md 4.5 as zlib applies them, with
+ * exactly zlib's output in out (plainlen bytes); -1 where zlib refuses
+ * (out is then undefined).  Uses about 20 KiB of stack. */
 int dexf_deflate_decode(const void *in, size_t inlen, void *out,
     size_t plainlen);
 
