@@ -515,6 +515,57 @@ parse_u64_attr(xmlNodePtr n, const char *name, uint64_t *out)
 }
 
 
+/* One <digest> of a file item: each algorithm at most once, known or
+ * not (seen[], up to 16 names), and a known one's hex of its length. */
+static int
+parse_digest(struct dexf_item *it, xmlNodePtr d, char *seen[16],
+    size_t *nseen, const char *what, dexf_err *err)
+{
+	static const size_t hexlen[DEXF_NHASH] = { 64, 32, 40, 128, 64 };
+	char *alg = dexf_xml_attr(d, "algorithm");
+	char *val = (char *)xmlNodeGetContent(d);
+	dexf_hash h;
+	int slot = -1, dup = 0, rc = 0;
+
+	if (alg == NULL || val == NULL) {
+		rc = dexf_seterr(err, DEXF_EFORMAT, "%s: item '%s': digest "
+		    "without algorithm", what, it->path);
+		goto out;
+	}
+	h = dexf_hash_from_name(alg);
+	/* each algorithm once, known or not; hex is whole bytes */
+	for (size_t k = 0; k < *nseen; k++)
+		dup |= strcmp(seen[k], alg) == 0;
+	if (dup || strlen(val) % 2 != 0 || *nseen == 16) {
+		rc = dexf_seterr(err, DEXF_EFORMAT, "%s: item '%s': digest "
+		    "'%s' is repeated or not whole bytes", what, it->path, alg);
+		goto out;
+	}
+	if ((seen[*nseen] = strdup(alg)) == NULL) {
+		rc = dexf_seterr(err, DEXF_ENOMEM, "out of memory");
+		goto out;
+	}
+	(*nseen)++;
+	for (int i = 0; i < DEXF_NHASH; i++)
+		if (h && dexf_hash_at(i) == h &&
+		    strcmp(alg, dexf_hash_name(h)) == 0)
+			slot = i;
+	if (slot < 0)
+		it->unknown_digests++;
+	else if (it->digest[slot] != NULL)
+		rc = dexf_seterr(err, DEXF_EFORMAT, "%s: item '%s': digest "
+		    "'%s' given twice", what, it->path, dexf_hash_name(h));
+	else if (strlen(val) != hexlen[slot])
+		rc = dexf_seterr(err, DEXF_EFORMAT, "%s: item '%s': %s digest "
+		    "has the wrong length", what, it->path, dexf_hash_name(h));
+	else
+		it->digest[slot] = strdup(val);
+out:
+	free(alg);
+	xmlFree(val);
+	return rc;
+}
+
 static int
 parse_item(struct dexf_item *it, xmlNodePtr n, size_t idx, const char *what,
     dexf_err *err)
@@ -675,83 +726,15 @@ parse_item(struct dexf_item *it, xmlNodePtr n, size_t idx, const char *what,
 		    "%s: item '%s': a file has no linkTarget", what, it->path);
 	char *seen[16];
 	size_t nseen = 0;
-	int rc;
+	int rc = 0;
 
-	for (xmlNodePtr d = c ? c->children : NULL; d; d = d->next) {
-		char *alg, *val;
-		dexf_hash h;
-		int slot = -1, dup = 0;
-
-		if (d->type != XML_ELEMENT_NODE)
-			continue;
-		alg = dexf_xml_attr(d, "algorithm");
-		val = (char *)xmlNodeGetContent(d);
-		if (alg == NULL || val == NULL) {
-			free(alg);
-			xmlFree(val);
-			for (size_t k = 0; k < nseen; k++)
-				free(seen[k]);
-			return dexf_seterr(err, DEXF_EFORMAT, "%s: item '%s': "
-			    "digest without algorithm", what, it->path);
-		}
-		h = dexf_hash_from_name(alg);
-		/* each algorithm once, known or not; hex is whole bytes */
-		for (size_t k = 0; k < nseen; k++)
-			dup |= strcmp(seen[k], alg) == 0;
-		if (dup || strlen(val) % 2 != 0 || nseen == 16) {
-			for (size_t k = 0; k < nseen; k++)
-				free(seen[k]);
-			xmlFree(val);
-			rc = dexf_seterr(err, DEXF_EFORMAT,
-			    "%s: item '%s': digest '%s' is repeated or not whole "
-			    "bytes", what, it->path, alg);
-			free(alg);
-			return rc;
-		}
-		if ((seen[nseen] = strdup(alg)) == NULL) {
-			free(alg);
-			xmlFree(val);
-			for (size_t k = 0; k < nseen; k++)
-				free(seen[k]);
-			return dexf_seterr(err, DEXF_ENOMEM, "out of memory");
-		}
-		nseen++;
-		for (int i = 0; i < DEXF_NHASH; i++)
-			if (h && dexf_hash_at(i) == h &&
-			    strcmp(alg, dexf_hash_name(h)) == 0)
-				slot = i;
-		if (slot < 0) {
-			it->unknown_digests++;
-		} else if (it->digest[slot] != NULL) {
-			free(alg);
-			xmlFree(val);
-			for (size_t k = 0; k < nseen; k++)
-				free(seen[k]);
-			return dexf_seterr(err, DEXF_EFORMAT,
-			    "%s: item '%s': digest '%s' given twice", what,
-			    it->path, dexf_hash_name(h));
-		} else {
-			static const size_t hexlen[DEXF_NHASH] = {
-				64, 32, 40, 128, 64
-			};
-
-			if (strlen(val) != hexlen[slot]) {
-				free(alg);
-				xmlFree(val);
-				for (size_t k = 0; k < nseen; k++)
-					free(seen[k]);
-				return dexf_seterr(err, DEXF_EFORMAT,
-				    "%s: item '%s': %s digest has the wrong "
-				    "length", what, it->path,
-				    dexf_hash_name(h));
-			}
-			it->digest[slot] = strdup(val);
-		}
-		free(alg);
-		xmlFree(val);
-	}
+	for (xmlNodePtr d = c ? c->children : NULL; d && rc == 0; d = d->next)
+		if (d->type == XML_ELEMENT_NODE)
+			rc = parse_digest(it, d, seen, &nseen, what, err);
 	for (size_t k = 0; k < nseen; k++)
 		free(seen[k]);
+	if (rc != 0)
+		return rc;
 	if (it->digest[0] == NULL)
 		return dexf_seterr(err, DEXF_EFORMAT,
 		    "%s: item '%s' has no sha256 digest", what, it->path);
@@ -868,8 +851,13 @@ typedef struct parse_ctx {
 	dexf_manifest *m;
 	const char *what;
 	dexf_err *err;
-	int seen_producer, seen_case, seen_agents;
+	unsigned seen;  /* header_once[] elements met, one bit each */
 } parse_ctx;
+
+/* The header elements the schema allows once each. */
+static const char *const header_once[] = {
+	"containerId", "created", "producer", "case", "agents"
+};
 
 static int
 parse_agents(parse_ctx *pc, xmlNodePtr n)
@@ -921,13 +909,15 @@ on_element(void *ctx, int in_items, xmlNodePtr n)
 	/* The schema allows each header element once; without it (the
 	 * unvalidated parse) a repeat must not replace or extend what the
 	 * first one set. */
-	if (((strcmp(name, "containerId") == 0 && m->container_id != NULL) ||
-	    (strcmp(name, "created") == 0 && m->created != NULL) ||
-	    (strcmp(name, "producer") == 0 && pc->seen_producer) ||
-	    (strcmp(name, "case") == 0 && pc->seen_case) ||
-	    (strcmp(name, "agents") == 0 && pc->seen_agents)))
-		return dexf_seterr(pc->err, DEXF_EFORMAT, "%s: more than one "
-		    "<%s>", pc->what, name);
+	for (size_t k = 0; k < sizeof(header_once) / sizeof(*header_once);
+	    k++) {
+		if (strcmp(name, header_once[k]) != 0)
+			continue;
+		if (pc->seen & 1u << k)
+			return dexf_seterr(pc->err, DEXF_EFORMAT, "%s: more "
+			    "than one <%s>", pc->what, name);
+		pc->seen |= 1u << k;
+	}
 	if (strcmp(name, "containerId") == 0 || strcmp(name, "created") == 0) {
 		char **dst = name[1] == 'o' ? &m->container_id : &m->created;
 
@@ -945,16 +935,13 @@ on_element(void *ctx, int in_items, xmlNodePtr n)
 				    pc->what, m->created);
 		}
 	} else if (strcmp(name, "producer") == 0) {
-		pc->seen_producer = 1;
 		m->producer = dexf_xml_attr(n, "name");
 		m->producer_version = dexf_xml_attr(n, "version");
 	} else if (strcmp(name, "case") == 0) {
-		pc->seen_case = 1;
 		for (int i = 0; i < C_N; i++)
 			m->case_[i] = dexf_xml_child_text(n,
 			    dexf_case_fields[i]);
 	} else if (strcmp(name, "agents") == 0) {
-		pc->seen_agents = 1;
 		return parse_agents(pc, n);
 	} else if (strcmp(name, "extensions") == 0) {
 		if (dexf_xml_critical_in(n))

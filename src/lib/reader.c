@@ -681,8 +681,6 @@ dexf_reader_read(dexf_reader *r, const dexf_item *it, uint64_t offset,
 	return 0;
 }
 
-static int pool_fits(const dexf_reader *r, const dexf_idx_header *h);
-
 /* Forget the prefetched items (their slots are no longer in flight, or
  * the pool goes); counted, so the verifier knows to look ahead again. */
 static void
@@ -691,6 +689,14 @@ pf_drop(dexf_reader *r)
 	if (r->pf_len > 0)
 		r->pf_drops++;
 	r->pf_head = r->pf_len = 0;
+}
+
+/* The pool there is the one for chunks described by h. */
+static int
+pool_fits(const dexf_reader *r, const dexf_idx_header *h)
+{
+	return r->pool != NULL && dexf_pool_chunk_size(r->pool) ==
+	    h->chunk_size && r->pool_compressed == (h->compression == 8);
 }
 
 /* A decoder pool for chunks described by h (the one there if it fits). */
@@ -728,14 +734,6 @@ load_slot(const dexf_reader *r, dexf_slot *sl, const dexf_zipr_entry *d,
 	sl->inlen = ie->length;
 	sl->outlen = (size_t)plain;
 	memcpy(sl->want, ie->leaf, 32);
-}
-
-/* The pool there is the one for chunks described by h. */
-static int
-pool_fits(const dexf_reader *r, const dexf_idx_header *h)
-{
-	return r->pool != NULL && dexf_pool_chunk_size(r->pool) ==
-	    h->chunk_size && r->pool_compressed == (h->compression == 8);
 }
 
 int

@@ -661,8 +661,9 @@ schema_join(schema_job *j)
 	return j->rc;
 }
 
-/* With sj, the schema check starts on its thread as soon as the bytes
- * are in, and this thread parses without it. */
+/* With sj and a manifest of OVERLAP_MIN bytes or more, the schema check
+ * starts on its thread as soon as the bytes are in, and this thread
+ * parses without it. */
 static int
 verify_manifest(dexf_reader *r, dexf_report *rep, const char *path,
     int *bound, schema_job *sj)
@@ -701,7 +702,7 @@ verify_manifest(dexf_reader *r, dexf_report *rep, const char *path,
 		else
 			*bound = 1;
 	}
-	if (sj != NULL) {
+	if (sj != NULL && r->manifest_len >= OVERLAP_MIN) {
 		sj->buf = r->manifest_buf;
 		sj->len = r->manifest_len;
 		sj->started = pthread_create(&sj->tid, NULL, schema_run,
@@ -841,7 +842,7 @@ verify_run(dexf_report **out, const char *path, const dexf_verify_opts *o,
 	const struct dexf_item *target = NULL;
 	unsigned char *acc = NULL;
 	uint64_t total = 0, done = 0, drops;
-	int rc, canceled = 0, manifest_bound = 0, seal_ok = 0;
+	int rc, canceled = 0, manifest_bound = 0, seal_ok = 0, redo = 0;
 	schema_job sj = { .rc = 0 };
 	overlap_progress op = { &sj, o->progress, o->payload };
 	dexf_verify_opts lo = *o;       /* o, with the hook when overlapped */
@@ -872,13 +873,7 @@ verify_run(dexf_report **out, const char *path, const dexf_verify_opts *o,
 		goto fail;
 
 	/* 5. the manifest, and its binding to the seal */
-	{
-		const dexf_zipr_entry *me = dexf_zipr_find(&r->z,
-		    DEXF_ENTRY_MANIFEST);
-
-		overlap = overlap && kind == DEXF_SCOPE_CONTAINER &&
-		    o->threads != 1 && me != NULL && me->usize >= OVERLAP_MIN;
-	}
+	overlap = overlap && kind == DEXF_SCOPE_CONTAINER && o->threads != 1;
 	if ((rc = verify_manifest(r, rep, path, &manifest_bound,
 	    overlap ? &sj : NULL)) < 0)
 		goto fail;
@@ -982,20 +977,16 @@ done:
 	dexf_reader_free(r);
 	*out = rep;
 	return 0;
+again:
+	/* rare (a manifest the schema or the parser refuses): from the
+	 * start, in order, for the sequential report */
+	redo = 1;
 fail:
 	schema_join(&sj);
 	free(acc);
 	dexf_reader_free(r);
 	dexf_report_free(rep);
-	return rc;
-again:
-	/* rare (a manifest the schema or the parser refuses): from the
-	 * start, in order, for the sequential report */
-	schema_join(&sj);
-	free(acc);
-	dexf_reader_free(r);
-	dexf_report_free(rep);
-	return verify_run(out, path, o, kind, item, off, len, 0);
+	return redo ? verify_run(out, path, o, kind, item, off, len, 0) : rc;
 }
 
 int

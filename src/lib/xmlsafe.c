@@ -17,8 +17,6 @@
 #include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 
-#include <libxml/xmlwriter.h>
-
 #include "xmlsafe.h"
 
 extern const unsigned char dexf_schema_manifest[];
