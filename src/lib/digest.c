@@ -64,22 +64,17 @@ dexf_hash_from_name(const char *name)
 static const char *const fetch_names[DEXF_NHASH] = {
 	"SHA2-256", "MD5", "SHA1", "SHA2-512", "SHA3-256"
 };
-static pthread_once_t md_once[DEXF_NHASH] = {
-	PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT,
-	PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT
+static dexf_once md_once[DEXF_NHASH] = {
+	DEXF_ONCE_INIT, DEXF_ONCE_INIT, DEXF_ONCE_INIT, DEXF_ONCE_INIT,
+	DEXF_ONCE_INIT
 };
 static EVP_MD *md_fetched[DEXF_NHASH];
 
-#define FETCHER(i) static void fetch_##i(void) \
-	{ md_fetched[i] = EVP_MD_fetch(NULL, fetch_names[i], NULL); }
-FETCHER(0)
-FETCHER(1)
-FETCHER(2)
-FETCHER(3)
-FETCHER(4)
-static void (*const fetchers[DEXF_NHASH])(void) = {
-	fetch_0, fetch_1, fetch_2, fetch_3, fetch_4
-};
+static void
+md_fetch(int i)
+{
+	md_fetched[i] = EVP_MD_fetch(NULL, fetch_names[i], NULL);
+}
 
 static const EVP_MD *
 md_for(dexf_hash h)
@@ -87,7 +82,7 @@ md_for(dexf_hash h)
 	for (int i = 0; i < DEXF_NHASH; i++) {
 		if (hashes[i].h != h)
 			continue;
-		pthread_once(&md_once[i], fetchers[i]);
+		dexf_once_run(&md_once[i], md_fetch, i);
 		if (md_fetched[i] != NULL)
 			return md_fetched[i];
 	}

@@ -227,6 +227,19 @@ dexf_uuid_urn(char *out, size_t outlen)
 	return 0;
 }
 
+void
+dexf_once_run(dexf_once *o, void (*fn)(int), int arg)
+{
+	if (atomic_load_explicit(&o->done, memory_order_acquire))
+		return;
+	pthread_mutex_lock(&o->mu);
+	if (!atomic_load_explicit(&o->done, memory_order_relaxed)) {
+		fn(arg);
+		atomic_store_explicit(&o->done, 1, memory_order_release);
+	}
+	pthread_mutex_unlock(&o->mu);
+}
+
 int
 dexf_outfile_open(dexf_outfile *o, const char *path, int force,
     dexf_err *err)

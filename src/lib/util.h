@@ -4,6 +4,8 @@
 #ifndef DEXF_UTIL_H
 #define DEXF_UTIL_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -101,6 +103,16 @@ int dexf_outfile_open(dexf_outfile *o, const char *path, int force,
 int dexf_outfile_install(dexf_outfile *o, dexf_err *err);
 /* Close; remove the temporary file unless installed; free. */
 void dexf_outfile_close(dexf_outfile *o);
+
+/* pthread_once() with an argument: fn(arg) runs once per dexf_once, the
+ * first caller running it and the others waiting until it is done (for
+ * tables of lazily set-up entries, one dexf_once each). */
+typedef struct dexf_once {
+	pthread_mutex_t mu;
+	atomic_int done;
+} dexf_once;
+#define DEXF_ONCE_INIT { PTHREAD_MUTEX_INITIALIZER, 0 }
+void dexf_once_run(dexf_once *o, void (*fn)(int), int arg);
 
 /* Overflow-checked addition: returns -1 on overflow. */
 static inline int

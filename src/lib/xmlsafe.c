@@ -17,6 +17,7 @@
 #include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 
+#include "util.h"
 #include "xmlsafe.h"
 
 extern const unsigned char dexf_schema_manifest[];
@@ -29,8 +30,8 @@ extern const size_t dexf_schema_proof_len;
 #define NSCHEMAS 3
 /* Each schema is parsed on first use only: a command that reads a
  * container never pays for the proof schema, and so on. */
-static pthread_once_t schema_once[NSCHEMAS] = {
-	PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT
+static dexf_once schema_once[NSCHEMAS] = {
+	DEXF_ONCE_INIT, DEXF_ONCE_INIT, DEXF_ONCE_INIT
 };
 static xmlSchemaPtr schemas[NSCHEMAS];
 
@@ -67,20 +68,13 @@ load_schema(int i)
 	xmlSchemaFreeParserCtxt(pc);
 }
 
-static void load_manifest_schema(void) { load_schema(0); }
-static void load_record_schema(void) { load_schema(1); }
-static void load_proof_schema(void) { load_schema(2); }
-
 /* The parsed schema, or NULL if it cannot be parsed. */
 static xmlSchemaPtr
 schema_get(dexf_schema_id id)
 {
-	static void (*const load[NSCHEMAS])(void) = { load_manifest_schema,
-	    load_record_schema, load_proof_schema };
-
 	if ((int)id < 0 || (int)id >= NSCHEMAS)
 		return NULL;
-	pthread_once(&schema_once[id], load[id]);
+	dexf_once_run(&schema_once[id], load_schema, (int)id);
 	return schemas[id];
 }
 

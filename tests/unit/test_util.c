@@ -485,8 +485,50 @@ outfile_installs_whole_and_replaces_only_when_asked(void)
 	free(tdir);
 }
 
+/* dexf_once_run: one run per dexf_once, with its argument, whatever the
+ * number of threads racing for it. */
+static atomic_int once_calls, once_arg;
+static dexf_once once_a = DEXF_ONCE_INIT, once_b = DEXF_ONCE_INIT;
+
+static void
+once_fn(int arg)
+{
+	atomic_fetch_add(&once_calls, 1);
+	atomic_store(&once_arg, arg);
+}
+
+static void *
+once_racer(void *unused)
+{
+	(void)unused;
+	for (int i = 0; i < 1000; i++)
+		dexf_once_run(&once_a, once_fn, 7);
+	return NULL;
+}
+
+static void
+once_runs_each_once_with_its_argument(void)
+{
+	pthread_t t[4];
+	int started = 0;
+
+	for (int i = 0; i < 4; i++)
+		started += pthread_create(&t[i], NULL, once_racer, NULL) == 0;
+	UA_INT(started, 4);
+	for (int i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	UA_INT(atomic_load(&once_calls), 1);
+	UA_INT(atomic_load(&once_arg), 7);
+	dexf_once_run(&once_b, once_fn, 3);
+	dexf_once_run(&once_b, once_fn, 5);
+	UA_INT(atomic_load(&once_calls), 2);
+	UA_INT(atomic_load(&once_arg), 3);
+}
+
 static const unit_test tests[] = {
 	{ "hex_encodes_lowercase_with_nul", hex_encodes_lowercase_with_nul },
+	{ "once_runs_each_once_with_its_argument",
+	    once_runs_each_once_with_its_argument },
 	{ "outfile_installs_whole_and_replaces_only_when_asked",
 	    outfile_installs_whole_and_replaces_only_when_asked },
 	{ "unhex_accepts_both_cases", unhex_accepts_both_cases },
