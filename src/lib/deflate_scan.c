@@ -43,19 +43,21 @@
 
 enum { CODES, LENS, DISTS };    /* zlib's inflate_table() kinds */
 
-/* Lookup entries: code length in bits 0-3 (0: a longer code, or no code),
- * what the symbol is in bits 4-6, extra bits in 7-10 and a value in 16-31
- * (literal, length or distance base, code length symbol).  A symbol zlib
- * rejects when decoded (fixed code: 286, 287, distances 30, 31) is K_BAD.
- * K_SYM2 is two literals whose codes fit the lookup bits together. */
-#define K_BAD 0x00
-#define K_SYM 0x10              /* literal, distance, code length symbol */
-#define K_SYM2 0x20
-#define K_LEN 0x30
-#define K_EOB 0x40
-#define E_BITS(e) ((e) & 15u)
-#define E_KIND(e) ((e) & 0x70u)
-#define E_EXTRA(e) (((e) >> 7) & 15u)
+/* Lookup entries: the bits the entry consumes in bits 0-5 (its code and
+ * extra bits; two codes for a pair of literals; 0: a longer code, or no
+ * code), so that the bit buffer shifts by the entry itself; extra bits in
+ * 8-11, what the symbol is in 12-14 and a value in 16-31 (literal, length
+ * or distance base, code length symbol).  A symbol zlib rejects when
+ * decoded (fixed code: 286, 287, distances 30, 31) is K_BAD.  K_SYM2 is
+ * two literals whose codes fit the lookup bits together. */
+#define K_BAD 0x0000
+#define K_SYM 0x1000            /* literal, distance, code length symbol */
+#define K_SYM2 0x2000
+#define K_LEN 0x3000
+#define K_EOB 0x4000
+#define E_BITS(e) ((e) & 63u)
+#define E_KIND(e) ((e) & 0x7000u)
+#define E_EXTRA(e) (((e) >> 8) & 15u)
 #define E_VAL(e) ((e) >> 16)
 /* Set on the literal/length lookup entries of one or two literals whose
  * codes are in the table: the decoder's literal run tests only this. */
@@ -157,7 +159,8 @@ used_bits(const struct bitin *b)
 	return ((uint64_t)(b->p - b->start) + b->over) * 8 - b->bits;
 }
 
-/* The lookup entry of `sym` (without its code length). */
+/* The lookup entry of `sym` without its code: bits 0-5 count only the
+ * extra bits; the caller adds the code length. */
 static uint32_t
 entry(int kind, unsigned sym)
 {
@@ -168,12 +171,12 @@ entry(int kind, unsigned sym)
 			return K_EOB;
 		if (sym - 257 >= 29)
 			return K_BAD;
-		return K_LEN | (uint32_t)lext[sym - 257] << 7 |
+		return K_LEN | (uint32_t)lext[sym - 257] * 0x101u |
 		    (uint32_t)lbase[sym - 257] << 16;
 	}
 	if (kind == DISTS)
 		return sym >= 30 ? K_BAD : K_SYM |
-		    (uint32_t)dext[sym] << 7 | (uint32_t)dbase[sym] << 16;
+		    (uint32_t)dext[sym] * 0x101u | (uint32_t)dbase[sym] << 16;
 	return K_SYM | sym << 16;
 }
 
@@ -224,7 +227,7 @@ huff_build(struct huff *h, const uint8_t *len, unsigned n, int kind)
 		code = next[l]++;
 		for (unsigned i = 0; i < l; i++)
 			rev |= ((code >> i) & 1u) << (l - 1 - i);
-		e = entry(kind, s) | l;
+		e = entry(kind, s) + l;
 		if (kind == LENS && s < 256)
 			e |= E_LIT;
 		for (unsigned i = rev; i < (1u << h->rootbits); i += 1u << l)
@@ -260,7 +263,7 @@ slow_entry(const struct huff *h, uint64_t hold)
 
 		code |= (int)((hold >> (l - 1)) & 1);
 		if (code - count < first)
-			return entry(h->kind, h->sym[index + (code - first)]) |
+			return entry(h->kind, h->sym[index + (code - first)]) +
 			    l;
 		index += count;
 		first = (first + count) << 1;
@@ -309,40 +312,52 @@ copy_match(uint8_t *o, size_t out, size_t d, size_t len, size_t room)
 }
 
 /* The symbols of one Huffman block up to its end-of-block code, written
- * to o.  This is the hot loop: it runs on local copies of the bit buffer.
- * Every write is checked first, so *outp never passes plainlen: output
- * beyond it is a refusal. */
+ * to o.  This is the hot loop: it runs on local copies of the bit buffer,
+ * and looks the next symbol up before copying a match, so the lookup does
+ * not wait for the copy.  Every write is checked first, so *outp never
+ * passes plainlen: output beyond it is a refusal. */
 static int
 codes(struct bitin *b, const struct huff *lit, const struct huff *dist,
     size_t *outp, size_t plainlen, uint8_t *o)
 {
 	const uint32_t *lpair = lit->pair != NULL ? lit->pair : lit->root;
 	const uint32_t *droot = dist->root;
-	const uint64_t lmask = (1u << lit->rootbits) - 1;
-	const uint64_t dmask = (1u << dist->rootbits) - 1;
+	/* every literal/length table has LROOT bits, every distance table
+	 * DROOT: constants keep registers free */
+	const uint64_t lmask = (1u << LROOT) - 1;
+	const uint64_t dmask = (1u << DROOT) - 1;
+	const uint8_t *p = b->p, *const end = b->end;
 	uint64_t hold = b->hold;
 	unsigned bits = b->bits;
 	size_t out = *outp;
+	uint32_t e = lpair[hold & lmask];
 
 	for (;;) {
-		uint32_t e;
 		unsigned n, x;
 		size_t len, d;
 
-		/* 15 + 5 + 15 + 13 bits for the longest length/distance */
+		/* 15 + 5 + 15 + 13 bits for the longest length/distance.
+		 * e was looked up ahead, from the bits then held: with fewer
+		 * than LROOT of them it may have read bits not loaded yet,
+		 * and is looked up again (test_chunk's random blocks). */
 		if (bits < 48) {
-			if (b->end - b->p >= 8) {
-				fill8(&b->p, &hold, &bits);
+			int stale = bits < LROOT;
+
+			if (end - p >= 8) {
+				fill8(&p, &hold, &bits);
 			} else {
+				b->p = p;
 				b->hold = hold;
 				b->bits = bits;
 				if (refill(b) != 0)
 					return -1;
+				p = b->p;
 				hold = b->hold;
 				bits = b->bits;
 			}
+			if (stale)
+				e = lpair[hold & lmask];
 		}
-		e = lpair[hold & lmask];
 		if (e & E_LIT) {
 			/* a run of literals: up to 3 x 11 bits */
 			for (int k = 0; k < 3; k++) {
@@ -359,7 +374,7 @@ codes(struct bitin *b, const struct huff *lit, const struct huff *dist,
 				}
 				hold >>= E_BITS(e);
 				bits -= E_BITS(e);
-				out += E_KIND(e) >> 4;  /* 1 or 2 */
+				out += E_KIND(e) >> 12;  /* 1 or 2 */
 				e = lpair[hold & lmask];
 				if (!(e & E_LIT))
 					break;
@@ -369,26 +384,27 @@ codes(struct bitin *b, const struct huff *lit, const struct huff *dist,
 		if (E_BITS(e) == 0 && (e = slow_entry(lit, hold)) == 0)
 			return -1;
 		n = E_BITS(e);
-		if (E_KIND(e) == K_SYM) {
+		if (E_KIND(e) == K_LEN) {
+			x = E_EXTRA(e);
+			len = E_VAL(e) + ((hold >> (n - x)) & ((1u << x) - 1));
+			hold >>= n;
+			bits -= n;
+		} else if (E_KIND(e) == K_SYM) {
 			if (out >= plainlen)
 				return -1;
 			o[out] = (uint8_t)E_VAL(e);
 			hold >>= n;
 			bits -= n;
 			out++;
+			e = lpair[hold & lmask];
 			continue;
-		}
-		if (E_KIND(e) == K_EOB) {
+		} else if (E_KIND(e) == K_EOB) {
 			hold >>= n;
 			bits -= n;
 			break;
-		}
-		if (E_KIND(e) == K_BAD)
+		} else {
 			return -1;              /* 286, 287 (fixed code) */
-		x = E_EXTRA(e);
-		len = E_VAL(e) + ((hold >> n) & ((1u << x) - 1));
-		hold >>= n + x;
-		bits -= n + x;
+		}
 		e = droot[hold & dmask];
 		if (E_BITS(e) == 0 && (e = slow_entry(dist, hold)) == 0)
 			return -1;
@@ -396,16 +412,18 @@ codes(struct bitin *b, const struct huff *lit, const struct huff *dist,
 			return -1;              /* 30, 31 (fixed code) */
 		n = E_BITS(e);
 		x = E_EXTRA(e);
-		d = E_VAL(e) + ((hold >> n) & ((1u << x) - 1));
-		hold >>= n + x;
-		bits -= n + x;
+		d = E_VAL(e) + ((hold >> (n - x)) & ((1u << x) - 1));
+		hold >>= n;
+		bits -= n;
 		if (d > out)
 			return -1;              /* before the chunk's output */
 		if (len > plainlen - out)
 			return -1;
+		e = lpair[hold & lmask];
 		copy_match(o, out, d, len, plainlen - out);
 		out += len;
 	}
+	b->p = p;
 	b->hold = hold;
 	b->bits = bits;
 	*outp = out;

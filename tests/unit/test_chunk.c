@@ -1303,6 +1303,227 @@ done:
 	free(zb);
 }
 
+/*
+ * Random dynamic blocks, decoded and compared with what was written and
+ * with zlib.  Code lengths up to 15 bits (also for the code length code's
+ * 7), repeat codes 16-18 and extra bits of every width make the bit buffer
+ * hold every count of bits where a block starts and where a symbol is
+ * looked up: the decoder looks the next symbol up early, and must look
+ * again when it then held fewer bits than its table takes.
+ */
+static uint32_t
+rnd(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+/* A random complete prefix code: nleaves lengths of at most maxlen bits,
+ * given to nleaves of the symbols in sym[] at random. */
+static void
+random_code(uint32_t *s, uint8_t *len, const uint16_t *sym, unsigned nsym,
+    unsigned nleaves, unsigned maxlen)
+{
+	uint8_t depth[320] = { 0 };
+	uint16_t pick[320];
+	unsigned n = 1, last = 0;
+
+	while (n < nleaves) {
+		/* split the last split leaf half the time: long codes */
+		unsigned i = rnd(s) % 2 ? last : rnd(s) % n;
+
+		if (depth[i] >= maxlen) {
+			for (i = 0; i < n && depth[i] >= maxlen; i++)
+				;
+		}
+		depth[i]++;
+		depth[n] = depth[i];
+		last = rnd(s) % 2 ? i : n;
+		n++;
+	}
+	memcpy(pick, sym, nsym * sizeof(*sym));
+	for (unsigned i = 0; i < nleaves; i++) {
+		unsigned j = i + rnd(s) % (nsym - i);
+		uint16_t t = pick[i];
+
+		pick[i] = pick[j];
+		pick[j] = t;
+		len[pick[i]] = depth[i];
+	}
+}
+
+static const uint16_t t_lbase[29] = {
+	3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51,
+	59, 67, 83, 99, 115, 131, 163, 195, 227, 258
+};
+static const uint8_t t_lext[29] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4,
+	4, 5, 5, 5, 5, 0
+};
+static const uint16_t t_dbase[30] = {
+	1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385,
+	513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577
+};
+static const uint8_t t_dext[30] = {
+	0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10,
+	10, 11, 11, 12, 12, 13, 13
+};
+
+enum { RB_PLAIN = 8192 };
+
+/* One random dynamic block into w, its plaintext appended to plain. */
+static void
+random_block(uint32_t *s, struct bw *w, unsigned char *plain, size_t *n)
+{
+	uint16_t sym[320];
+	struct dyn d;
+	unsigned nlit = 2 + rnd(s) % 60, nd = 1 + rnd(s) % 30, hlit = 0;
+	unsigned hdist = 0, nsyms = 1 + rnd(s) % 40;
+
+	memset(&d, 0, sizeof(d));
+	for (unsigned i = 0; i < 19; i++)
+		sym[i] = (uint16_t)i;
+	random_code(s, d.cl, sym, 19, 19, 7);
+	/* literals and lengths; one of the coded symbols becomes EOB */
+	for (unsigned i = 0; i < 285; i++)
+		sym[i] = (uint16_t)(i < 256 ? i : i + 1);
+	random_code(s, d.len, sym, 285, nlit, 15);
+	for (unsigned i = 0; i < 286; i++)
+		if (d.len[i] != 0) {
+			d.len[256] = d.len[i];
+			d.len[i] = 0;
+			break;
+		}
+	for (unsigned i = 0; i < 30; i++)
+		sym[i] = (uint16_t)i;
+	{
+		uint8_t l[30] = { 0 };
+
+		random_code(s, l, sym, 30, nd < 2 ? 2 : nd, 15);
+		for (unsigned i = 0; i < 286; i++)
+			if (d.len[i] != 0)
+				hlit = i;
+		for (unsigned i = 0; i < 30; i++)
+			if (l[i] != 0)
+				hdist = i;
+		d.nlen = hlit + 1 < 257 ? 257 : hlit + 1;
+		d.ndist = hdist + 1;
+		memcpy(d.len + d.nlen, l, d.ndist);
+	}
+	dyn_begin(w, &d, d.nlen - 257, d.ndist - 1);
+	for (unsigned i = 0; i < d.nlen + d.ndist;) {
+		unsigned run = 1, v = d.len[i];
+
+		while (i + run < d.nlen + d.ndist && d.len[i + run] == v &&
+		    run < 138)
+			run++;
+		if (v == 0 && run >= 11 && rnd(s) % 2) {
+			bw_code(w, d.clcode[18], d.cl[18]);
+			bw_put(w, run - 11, 7);
+			i += run;
+		} else if (v == 0 && run >= 3 && rnd(s) % 2) {
+			run = run > 10 ? 10 : run;
+			bw_code(w, d.clcode[17], d.cl[17]);
+			bw_put(w, run - 3, 3);
+			i += run;
+		} else if (i > 0 && d.len[i - 1] == v && run >= 3 &&
+		    rnd(s) % 2) {
+			run = run > 6 ? 6 : run;
+			bw_code(w, d.clcode[16], d.cl[16]);
+			bw_put(w, run - 3, 2);
+			i += run;
+		} else {
+			bw_code(w, d.clcode[v], d.cl[v]);
+			i++;
+		}
+	}
+	canon(d.len, d.nlen, d.code);
+	canon(d.len + d.nlen, d.ndist, d.code + d.nlen);
+	for (unsigned k = 0; k < nsyms; k++) {
+		unsigned ls = rnd(s) % d.nlen, ds = rnd(s) % d.ndist, e;
+		size_t len, dist;
+
+		/* the next coded symbol from a random start */
+		while (d.len[ls] == 0 || ls == 256)
+			ls = (ls + 1) % d.nlen;
+		if (ls < 256) {
+			if (*n >= RB_PLAIN)
+				break;
+			dyn_lit(w, &d, ls);
+			plain[(*n)++] = (unsigned char)ls;
+			continue;
+		}
+		for (e = 0; e < d.ndist && (d.len[d.nlen + ds] == 0 ||
+		    t_dbase[ds] > *n); e++)
+			ds = (ds + 1) % d.ndist;
+		if (e == d.ndist)
+			continue;               /* no distance reaches back */
+		len = t_lbase[ls - 257] + (t_lext[ls - 257] ?
+		    rnd(s) % (1u << t_lext[ls - 257]) : 0);
+		if (ls == 284 && len == 258)
+			len = 257;              /* 284 + 31 is not a length */
+		dist = t_dbase[ds] + (t_dext[ds] ?
+		    rnd(s) % (1u << t_dext[ds]) : 0);
+		if (dist > *n)
+			dist = *n;
+		if (*n + len > RB_PLAIN)
+			break;
+		dyn_lit(w, &d, ls);
+		bw_put(w, (uint32_t)(len - t_lbase[ls - 257]), t_lext[ls - 257]);
+		bw_code(w, d.code[d.nlen + ds], d.len[d.nlen + ds]);
+		bw_put(w, (uint32_t)(dist - t_dbase[ds]), t_dext[ds]);
+		for (size_t i = 0; i < len; i++, (*n)++)
+			plain[*n] = plain[*n - dist];
+	}
+	dyn_lit(w, &d, 256);
+}
+
+static void
+random_dynamic_blocks_decode_as_written_and_as_zlib(void)
+{
+	unsigned char *plain = malloc(3 * RB_PLAIN), *back = malloc(
+	    3 * RB_PLAIN + 1);
+	uint32_t s = 0x6465786b;
+	size_t tried = 0, differ = 0, longest = 0;
+
+	if (plain == NULL || back == NULL)
+		goto done;
+	for (unsigned t = 0; t < 10000; t++) {
+		struct bw w = { .n = 0 };
+		unsigned nblocks = 1 + rnd(&s) % 3;
+		size_t n = 0, zl = 0;
+		unsigned char *z;
+		int ok = 0;
+
+		for (unsigned k = 0; k < nblocks; k++)
+			random_block(&s, &w, plain, &n);
+		bw_flush(&w);
+		if (w.n >= sizeof(w.buf) - 8)
+			continue;               /* did not fit the writer */
+		memset(back, 0xa5, n + 1);
+		z = plain_inflate(w.buf, w.n, n, &zl, &ok);
+		/* without a final block zlib wants more, but has the bytes */
+		if (dexf_deflate_decode(w.buf, w.n, back, n) != 0 ||
+		    memcmp(back, plain, n) != 0 || z == NULL || zl != n ||
+		    memcmp(z, plain, n) != 0) {
+			if (differ++ < 3)
+				CU_FAIL("a random block decoded otherwise");
+		}
+		free(z);
+		longest = w.n > longest ? w.n : longest;
+		tried++;
+	}
+	EXPECT(differ == 0, "%zu of %zu random chunks decoded otherwise",
+	    differ, tried);
+	EXPECT(tried > 9000, "%zu of 10000 random chunks fit the writer",
+	    tried);
+done:
+	free(plain);
+	free(back);
+}
+
 /* ------------------------------------------------------------ CRC-32 */
 
 static void
@@ -1468,6 +1689,8 @@ static const unit_test tests[] = {
 	    damaged_chunks_get_zlib_verdict_from_every_engine },
 	{ "decoder_output_matches_zlib_at_the_edges",
 	    decoder_output_matches_zlib_at_the_edges },
+	{ "random_dynamic_blocks_decode_as_written_and_as_zlib",
+	    random_dynamic_blocks_decode_as_written_and_as_zlib },
 	{ "crc32_matches_zlib_on_every_length_and_alignment",
 	    crc32_matches_zlib_on_every_length_and_alignment },
 	{ "crc32_combine_joins_two_parts", crc32_combine_joins_two_parts },
