@@ -227,8 +227,47 @@ parse_cd(dexf_zipr *z, const unsigned char *cd, uint64_t cd_size, uint64_t n)
 	return 0;
 }
 
+/*
+ * The local headers are read through a window of the file, 64 KiB read at
+ * the first header outside it: entries of small files lie side by side,
+ * so one read serves many headers (40,000 entries: 40,000 reads before).
+ * A window that cannot be filled is dropped and the header read alone,
+ * which reports what is wrong.
+ */
+#define LH_WINDOW (64u << 10)
+
+struct lh_window {
+	unsigned char *buf;     /* NULL: read each header alone */
+	uint64_t off;
+	size_t len;
+};
+
 static int
-check_local(dexf_zipr *z, dexf_zipr_entry *e)
+rd_window(dexf_zipr *z, struct lh_window *w, void *dst, size_t len,
+    uint64_t off, const char *what)
+{
+	size_t n;
+
+	if (w->buf != NULL && off >= w->off && off - w->off <= w->len &&
+	    len <= w->len - (size_t)(off - w->off)) {
+		memcpy(dst, w->buf + (off - w->off), len);
+		return 0;
+	}
+	/* the local headers all lie before the central directory */
+	n = z->cd_start - off < LH_WINDOW ? (size_t)(z->cd_start - off) :
+	    LH_WINDOW;
+	w->len = 0;
+	if (w->buf == NULL || off >= z->cd_start || len > n ||
+	    dexf_pread_full(z->fd, w->buf, n, off) != 0)
+		return rd(z, dst, len, off, what);
+	w->off = off;
+	w->len = n;
+	memcpy(dst, w->buf, len);
+	return 0;
+}
+
+static int
+check_local(dexf_zipr *z, struct lh_window *w, dexf_zipr_entry *e)
 {
 	/* one read gets the fixed part, the name and the usual extra */
 	unsigned char h[30 + 482], *x = NULL;
@@ -245,7 +284,7 @@ check_local(dexf_zipr *z, dexf_zipr_entry *e)
 		    z->what, e->name, (unsigned long long)e->offset);
 	got = z->cd_start - e->offset < sizeof(h) ?
 	    (size_t)(z->cd_start - e->offset) : sizeof(h);
-	if ((rc = rd(z, h, got, e->offset, "local header")) != 0)
+	if ((rc = rd_window(z, w, h, got, e->offset, "local header")) != 0)
 		return rc;
 	nlen = get_le16(h + 26);
 	xlen = get_le16(h + 28);
@@ -268,8 +307,8 @@ check_local(dexf_zipr *z, dexf_zipr_entry *e)
 		if ((name = heap = malloc((size_t)nlen + xlen + 1)) == NULL)
 			return dexf_seterr(z->err, DEXF_ENOMEM,
 			    "out of memory");
-		if ((rc = rd(z, name, (size_t)nlen + xlen, e->offset + 30,
-		    "local header")) != 0)
+		if ((rc = rd_window(z, w, name, (size_t)nlen + xlen,
+		    e->offset + 30, "local header")) != 0)
 			goto out;
 	}
 	if (memcmp(name, e->name, nlen) != 0) {
@@ -427,6 +466,7 @@ open_at(dexf_zipr *z, uint64_t fs)
 	unsigned char *cd = NULL;
 	uint64_t n = 0, cd_size = 0;
 	size_t *byoff = NULL;
+	struct lh_window lh = { NULL, 0, 0 };
 	int rc, later = 0;
 
 	z->file_size = fs;
@@ -449,11 +489,15 @@ open_at(dexf_zipr *z, uint64_t fs)
 	if ((rc = rd(z, cd, cd_size, z->cd_start, "central directory")) != 0 ||
 	    (rc = parse_cd(z, cd, cd_size, n)) != 0)
 		goto out;
+	/* without memory for the window each header is read alone */
+	lh.buf = n > 1 ? malloc(LH_WINDOW) : NULL;
 	for (size_t i = 0; i < n; i++) {
 		z->by_name[i] = byoff[i] = i;
-		if ((rc = check_local(z, &z->ents[i])) != 0)
+		if ((rc = check_local(z, &lh, &z->ents[i])) != 0)
 			goto out;
 	}
+	free(lh.buf);
+	lh.buf = NULL;
 	qsort_r(z->by_name, n, sizeof(size_t), cmp_name, z);
 	qsort_r(byoff, n, sizeof(size_t), cmp_off, z);
 	for (size_t i = 1; i < n; i++)
@@ -514,6 +558,7 @@ open_at(dexf_zipr *z, uint64_t fs)
 		}
 	}
 out:
+	free(lh.buf);
 	free(byoff);
 	if (rc != 0)
 		dexf_zipr_close(z);
