@@ -228,11 +228,11 @@ parse_cd(dexf_zipr *z, const unsigned char *cd, uint64_t cd_size, uint64_t n)
 }
 
 /*
- * The local headers are read through a window of the file, 64 KiB read at
- * the first header outside it: entries of small files lie side by side,
- * so one read serves many headers (40,000 entries: 40,000 reads before).
- * A window that cannot be filled is dropped and the header read alone,
- * which reports what is wrong.
+ * The local headers are read through a window of the file: at a header
+ * outside it, 64 KiB are read when the entry is small, since the next
+ * headers then follow within them (40,000 entries of small files: 40,000
+ * reads before).  The header of a large entry is read alone, as is one
+ * where the window cannot be filled, which reports what is wrong.
  */
 #define LH_WINDOW (64u << 10)
 
@@ -243,27 +243,28 @@ struct lh_window {
 };
 
 static int
-rd_window(dexf_zipr *z, struct lh_window *w, void *dst, size_t len,
-    uint64_t off, const char *what)
+rd_window(dexf_zipr *z, struct lh_window *w, int fill, void *dst,
+    size_t len, uint64_t off, const char *what)
 {
-	size_t n;
-
 	if (w->buf != NULL && off >= w->off && off - w->off <= w->len &&
 	    len <= w->len - (size_t)(off - w->off)) {
 		memcpy(dst, w->buf + (off - w->off), len);
 		return 0;
 	}
 	/* the local headers all lie before the central directory */
-	n = z->cd_start - off < LH_WINDOW ? (size_t)(z->cd_start - off) :
-	    LH_WINDOW;
-	w->len = 0;
-	if (w->buf == NULL || off >= z->cd_start || len > n ||
-	    dexf_pread_full(z->fd, w->buf, n, off) != 0)
-		return rd(z, dst, len, off, what);
-	w->off = off;
-	w->len = n;
-	memcpy(dst, w->buf, len);
-	return 0;
+	if (fill && w->buf != NULL && off < z->cd_start) {
+		size_t n = z->cd_start - off < LH_WINDOW ?
+		    (size_t)(z->cd_start - off) : LH_WINDOW;
+
+		w->len = 0;
+		if (len <= n && dexf_pread_full(z->fd, w->buf, n, off) == 0) {
+			w->off = off;
+			w->len = n;
+			memcpy(dst, w->buf, len);
+			return 0;
+		}
+	}
+	return rd(z, dst, len, off, what);
 }
 
 static int
@@ -277,6 +278,8 @@ check_local(dexf_zipr *z, struct lh_window *w, dexf_zipr_entry *e)
 	char *name = NULL, *heap = NULL;
 	size_t got;
 	int rc = 0, seen;
+	/* a small entry: the next headers lie within a window read here */
+	int fill = e->csize < LH_WINDOW / 2;
 
 	if (e->offset > z->cd_start || z->cd_start - e->offset < 30)
 		return dexf_seterr(z->err, DEXF_EFORMAT,
@@ -284,7 +287,8 @@ check_local(dexf_zipr *z, struct lh_window *w, dexf_zipr_entry *e)
 		    z->what, e->name, (unsigned long long)e->offset);
 	got = z->cd_start - e->offset < sizeof(h) ?
 	    (size_t)(z->cd_start - e->offset) : sizeof(h);
-	if ((rc = rd_window(z, w, h, got, e->offset, "local header")) != 0)
+	if ((rc = rd_window(z, w, fill, h, got, e->offset,
+	    "local header")) != 0)
 		return rc;
 	nlen = get_le16(h + 26);
 	xlen = get_le16(h + 28);
@@ -307,7 +311,7 @@ check_local(dexf_zipr *z, struct lh_window *w, dexf_zipr_entry *e)
 		if ((name = heap = malloc((size_t)nlen + xlen + 1)) == NULL)
 			return dexf_seterr(z->err, DEXF_ENOMEM,
 			    "out of memory");
-		if ((rc = rd_window(z, w, name, (size_t)nlen + xlen,
+		if ((rc = rd_window(z, w, fill, name, (size_t)nlen + xlen,
 		    e->offset + 30, "local header")) != 0)
 			goto out;
 	}
