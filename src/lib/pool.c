@@ -17,9 +17,17 @@
 
 enum { S_FREE, S_QUEUED, S_BUSY, S_DONE };
 
+/* What a thread needs of its own to process a slot: its codec and, when
+ * decoding compressed chunks, the buffer the stored bytes are read into
+ * (only the plaintext has to stay with the slot until it is consumed). */
+typedef struct tctx {
+	dexf_codec *codec;
+	unsigned char *in;
+} tctx;
+
 typedef struct worker {
 	pthread_t tid;
-	dexf_codec *codec;
+	tctx t;
 	struct dexf_pool *pool;
 } worker;
 
@@ -40,7 +48,7 @@ struct dexf_pool {
 	unsigned char *lin_done;
 	int lin_failed, lin_started;
 	pthread_t lin_tid;
-	dexf_codec *inline_codec;
+	tctx inl;                     /* the caller's thread */
 	uint32_t chunk_size;
 	int compress;
 	int decode;
@@ -94,15 +102,17 @@ item_digests(dexf_pool *p, dexf_slot *s)
 }
 
 static void
-process_decode(dexf_pool *p, dexf_codec *c, dexf_slot *s)
+process_decode(dexf_pool *p, tctx *t, dexf_slot *s)
 {
-	s->plain = s->in;
-	if (dexf_pread_full(s->fd, s->in, s->inlen, s->pos) != 0) {
+	unsigned char *in = p->compress ? t->in : s->in;
+
+	s->plain = in;
+	if (dexf_pread_full(s->fd, in, s->inlen, s->pos) != 0) {
 		s->rc = DEXF_SLOT_IO;
 		return;
 	}
 	if (p->compress) {
-		if (dexf_chunk_inflate(c, s->in, s->inlen, s->out,
+		if (dexf_chunk_inflate(t->codec, in, s->inlen, s->out,
 		    s->outlen) != 0) {
 			s->rc = DEXF_SLOT_CORRUPT;
 			return;
@@ -138,12 +148,12 @@ process_encode(dexf_pool *p, dexf_codec *c, dexf_slot *s)
 }
 
 static void
-process(dexf_pool *p, dexf_codec *c, dexf_slot *s)
+process(dexf_pool *p, tctx *t, dexf_slot *s)
 {
 	if (p->decode) {
-		process_decode(p, c, s);
+		process_decode(p, t, s);
 	} else if (s->inlen > 0 || s->item_hashes == 0) {
-		process_encode(p, c, s);
+		process_encode(p, t->codec, s);
 	} else {
 		/* an empty item has no chunk */
 		s->rc = 0;
@@ -203,7 +213,7 @@ run(void *arg)
 		p->qlen--;
 		p->state[i] = S_BUSY;
 		pthread_mutex_unlock(&p->mu);
-		process(p, wk->codec, &p->slots[i]);
+		process(p, &wk->t, &p->slots[i]);
 		pthread_mutex_lock(&p->mu);
 		p->state[i] = S_DONE;
 		pthread_cond_broadcast(&p->done);
@@ -217,6 +227,51 @@ run(void *arg)
 
 static int pool_new(dexf_pool **out, int threads, uint32_t chunk_size,
 	int compress, int level, int decode);
+
+static int
+tctx_init(tctx *t, const dexf_pool *p, int level)
+{
+	if (dexf_codec_new(&t->codec, level) != 0)
+		return -1;
+	if (p->decode && p->compress &&
+	    (t->in = malloc(dexf_chunk_stored_max(p->chunk_size))) == NULL)
+		return -1;
+	return 0;
+}
+
+static void
+tctx_free(tctx *t)
+{
+	dexf_codec_free(t->codec);
+	free(t->in);
+	t->codec = NULL;
+	t->in = NULL;
+}
+
+/*
+ * Slots in flight.  Enough to keep every worker busy while the caller
+ * reads ahead and writes behind.  Decoding, the chunks are taken back in
+ * stream order, so one slow chunk (text inflates several times slower than
+ * random data) holds up the linear digests and every chunk after it: a
+ * deeper window keeps the workers busy meanwhile, as far as its plaintext
+ * buffers fit in DEEP_BYTES.
+ */
+#define DEEP_BYTES (32u << 20)
+
+static size_t
+window(int nworkers, uint32_t chunk_size, int decode)
+{
+	size_t n = (size_t)nworkers * 2 + 2, deep;
+
+	if (nworkers == 0)
+		return 1;
+	if (!decode)
+		return n;
+	deep = (size_t)nworkers * 6 + 2;
+	if (deep > DEEP_BYTES / chunk_size)
+		deep = DEEP_BYTES / chunk_size;
+	return deep > n ? deep : n;
+}
 
 int
 dexf_pool_new(dexf_pool **out, int threads, uint32_t chunk_size,
@@ -255,9 +310,7 @@ pool_new(dexf_pool **out, int threads, uint32_t chunk_size, int compress,
 	p->compress = compress;
 	p->decode = decode;
 	p->nworkers = threads > 1 ? threads : 0;
-	/* enough slots to keep every worker busy while the caller reads
-	 * ahead and writes behind */
-	p->nslots = p->nworkers ? (size_t)p->nworkers * 2 + 2 : 1;
+	p->nslots = window(p->nworkers, chunk_size, decode);
 	p->slots = calloc(p->nslots, sizeof(*p->slots));
 	p->state = calloc(p->nslots, sizeof(*p->state));
 	p->queue = calloc(p->nslots, sizeof(*p->queue));
@@ -272,12 +325,14 @@ pool_new(dexf_pool **out, int threads, uint32_t chunk_size, int compress,
 		size_t outlen = decode ? chunk_size :
 		    dexf_chunk_stored_max(chunk_size);
 
-		p->slots[i].in = malloc(inlen);
+		/* compressed chunks are read into the thread's buffer */
+		p->slots[i].in = decode && compress ? NULL : malloc(inlen);
 		p->slots[i].out = compress ? malloc(outlen) : NULL;
-		if (p->slots[i].in == NULL || (compress && !p->slots[i].out))
+		if ((p->slots[i].in == NULL && !(decode && compress)) ||
+		    (compress && !p->slots[i].out))
 			goto fail;
 	}
-	if (dexf_codec_new(&p->inline_codec, level) != 0)
+	if (tctx_init(&p->inl, p, level) != 0)
 		goto fail;
 	if (p->nworkers == 0) {
 		*out = p;
@@ -288,7 +343,7 @@ pool_new(dexf_pool **out, int threads, uint32_t chunk_size, int compress,
 		goto fail;
 	for (int i = 0; i < p->nworkers; i++) {
 		p->workers[i].pool = p;
-		if (dexf_codec_new(&p->workers[i].codec, level) != 0 ||
+		if (tctx_init(&p->workers[i].t, p, level) != 0 ||
 		    pthread_create(&p->workers[i].tid, NULL, run,
 		    &p->workers[i]) != 0)
 			goto fail;
@@ -319,8 +374,8 @@ dexf_pool_free(dexf_pool *p)
 	if (p->lin_started)
 		pthread_join(p->lin_tid, NULL);
 	for (int i = 0; p->workers && i < p->nworkers; i++)
-		dexf_codec_free(p->workers[i].codec);
-	dexf_codec_free(p->inline_codec);
+		tctx_free(&p->workers[i].t);
+	tctx_free(&p->inl);
 	for (size_t i = 0; p->slots && i < p->nslots; i++) {
 		free(p->slots[i].in);
 		free(p->slots[i].out);
@@ -356,7 +411,7 @@ submit(dexf_pool *p, size_t i)
 	int lin = p->slots[i].item_hashes == 0;
 
 	if (p->nworkers == 0) {
-		process(p, p->inline_codec, &p->slots[i]);
+		process(p, &p->inl, &p->slots[i]);
 		if (lin && p->lin_md != NULL && linear(p, &p->slots[i]) != 0)
 			p->lin_failed = 1;
 		p->state[i] = S_DONE;
@@ -399,7 +454,7 @@ dexf_pool_process_now(dexf_pool *p, size_t i)
 	/* the slot is not queued, so no worker can touch it, and nothing
 	 * else is in flight, so the linear order holds */
 	p->slots[i].item_hashes = 0;
-	process(p, p->inline_codec, &p->slots[i]);
+	process(p, &p->inl, &p->slots[i]);
 	if (p->lin_md != NULL && linear(p, &p->slots[i]) != 0)
 		p->lin_failed = 1;
 	if (p->nworkers == 0) {
