@@ -16,6 +16,8 @@
 #include "util.h"
 
 enum { S_FREE, S_QUEUED, S_BUSY, S_DONE };
+#define W_NONE ((size_t)-1)
+#define W_ALL ((size_t)-2)
 
 /* What a thread needs of its own to process a slot: its codec and, when
  * decoding compressed chunks, the buffer the stored bytes are read into
@@ -47,6 +49,9 @@ struct dexf_pool {
 	size_t *lq, lqhead, lqlen;
 	unsigned char *lin_done;
 	int lin_failed, lin_started;
+	/* what the caller sleeps on: a slot, every slot (drain) or nothing;
+	 * a finished slot wakes it only if it is that one */
+	size_t waiting;
 	pthread_t lin_tid;
 	tctx inl;                     /* the caller's thread */
 	uint32_t chunk_size;
@@ -60,6 +65,16 @@ dexf_online_cpus(void)
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
 	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+/* Slot i is finished (by a worker or the linear thread): wake the caller
+ * if it waits for it (p->mu held).  A wake-up for every slot made the
+ * caller run once per chunk or small item to go back to sleep. */
+static void
+wake_caller(dexf_pool *p, size_t i)
+{
+	if (p->waiting == i || p->waiting == W_ALL)
+		pthread_cond_signal(&p->done);
 }
 
 /* The linear work for slot s into md (caller holds no lock). */
@@ -188,7 +203,7 @@ run_linear(void *arg)
 			p->lin_failed = 1;
 		pthread_mutex_lock(&p->mu);
 		p->lin_done[i] = 1;
-		pthread_cond_broadcast(&p->done);
+		wake_caller(p, i);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -216,7 +231,7 @@ run(void *arg)
 		process(p, &wk->t, &p->slots[i]);
 		pthread_mutex_lock(&p->mu);
 		p->state[i] = S_DONE;
-		pthread_cond_broadcast(&p->done);
+		wake_caller(p, i);
 		/* the linear thread may be waiting for this output */
 		if (p->decode && p->lqlen > 0 && p->lq[p->lqhead] == i)
 			pthread_cond_signal(&p->lin_work);
@@ -306,6 +321,7 @@ pool_new(dexf_pool **out, int threads, uint32_t chunk_size, int compress,
 	pthread_cond_init(&p->work, NULL);
 	pthread_cond_init(&p->lin_work, NULL);
 	pthread_cond_init(&p->done, NULL);
+	p->waiting = W_NONE;
 	p->chunk_size = chunk_size;
 	p->compress = compress;
 	p->decode = decode;
@@ -477,8 +493,11 @@ dexf_pool_wait(dexf_pool *p, size_t i)
 		return p->slots[i].rc;
 	}
 	pthread_mutex_lock(&p->mu);
-	while (p->state[i] != S_DONE || !p->lin_done[i])
+	while (p->state[i] != S_DONE || !p->lin_done[i]) {
+		p->waiting = i;
 		pthread_cond_wait(&p->done, &p->mu);
+	}
+	p->waiting = W_NONE;
 	p->state[i] = S_FREE;
 	rc = p->slots[i].rc;
 	pthread_mutex_unlock(&p->mu);
@@ -499,8 +518,10 @@ dexf_pool_drain(dexf_pool *p)
 			    (p->state[i] == S_DONE && !p->lin_done[i]);
 		if (!busy)
 			break;
+		p->waiting = W_ALL;
 		pthread_cond_wait(&p->done, &p->mu);
 	}
+	p->waiting = W_NONE;
 	/* queued-and-done slots are free again for the next stream */
 	for (size_t i = 0; i < p->nslots; i++) {
 		p->state[i] = S_FREE;
