@@ -67,13 +67,16 @@ dexf_online_cpus(void)
 	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
 
-/* Slot i is finished (by a worker or the linear thread): wake the caller
- * if it waits for it (p->mu held).  A wake-up for every slot made the
- * caller run once per chunk or small item to go back to sleep. */
+/* A worker or the linear thread is done with slot i (p->mu held): wake
+ * the caller if it waits for that slot (or drains) and the slot is now
+ * finished on both sides.  A wake-up for every slot made the caller run
+ * once per chunk or small item to go back to sleep.  Draining, the last
+ * event before idle is always such a finish. */
 static void
 wake_caller(dexf_pool *p, size_t i)
 {
-	if (p->waiting == i || p->waiting == W_ALL)
+	if ((p->waiting == i || p->waiting == W_ALL) &&
+	    p->state[i] == S_DONE && p->lin_done[i])
 		pthread_cond_signal(&p->done);
 }
 
@@ -121,18 +124,18 @@ process_decode(dexf_pool *p, tctx *t, dexf_slot *s)
 {
 	unsigned char *in = p->compress ? t->in : s->in;
 
-	s->plain = in;
+	/* The plaintext is the slot's, whatever happens: the thread's input
+	 * buffer is its next chunk's once this one is done, and a chunk
+	 * that failed is zeroed and hashed from here later. */
+	s->plain = p->compress ? s->out : s->in;
 	if (dexf_pread_full(s->fd, in, s->inlen, s->pos) != 0) {
 		s->rc = DEXF_SLOT_IO;
 		return;
 	}
-	if (p->compress) {
-		if (dexf_chunk_inflate(t->codec, in, s->inlen, s->out,
-		    s->outlen) != 0) {
-			s->rc = DEXF_SLOT_CORRUPT;
-			return;
-		}
-		s->plain = s->out;
+	if (p->compress && dexf_chunk_inflate(t->codec, in, s->inlen, s->out,
+	    s->outlen) != 0) {
+		s->rc = DEXF_SLOT_CORRUPT;
+		return;
 	}
 	if (dexf_leaf_hash(s->leaf, s->plain, s->outlen) != 0) {
 		s->rc = DEXF_SLOT_IO;

@@ -33,6 +33,7 @@ static int (*const registrations[])(void) = {
 	unit_register_tsa,
 	unit_register_chain,
 	unit_register_proof,
+	unit_register_pool,
 };
 
 int

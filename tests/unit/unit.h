@@ -132,6 +132,7 @@ int unit_register_iodef(void);
 int unit_register_tsa(void);
 int unit_register_chain(void);
 int unit_register_proof(void);
+int unit_register_pool(void);
 
 /* Add a suite and its tests; returns 0 or the CUnit error. */
 typedef struct unit_test {
