@@ -110,7 +110,10 @@ raw_write(dexf_zipw *z, const void *p, size_t n)
 
 	if (z->buf == NULL && (z->buf = malloc(ZIPW_BUF)) == NULL)
 		return dexf_seterr(z->err, DEXF_ENOMEM, "out of memory");
-	if (z->blen + n > ZIPW_BUF && (rc = dexf_zipw_flush(z)) != 0)
+	/* the buffer holds the bytes just before z->pos: it goes out first
+	 * when a large write bypasses it, or would overflow it */
+	if ((n >= ZIPW_BUF / 2 || z->blen + n > ZIPW_BUF) &&
+	    (rc = dexf_zipw_flush(z)) != 0)
 		return rc;
 	if (n >= ZIPW_BUF / 2) {
 		/* a chunk: straight to the file, no copy */

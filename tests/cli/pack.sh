@@ -93,6 +93,22 @@ sys.exit(not (len(b) == 64 + 48 * $n and struct.unpack_from('<IQQ', b, 20) == ($
 	expect_exit 0 "$DEXF" cat $c.dexf $name
 	expect_same "$OUT" in/$name
 done
+# Incompressible chunks of 128 KiB to 1 MiB, deflated and stored, go to
+# the file in single writes of half the writer's buffer or more; each
+# container must be whole and in order (a 128K or 256K chunk once landed
+# ahead of its entry's buffered local header).
+mkdata in/700k.bin 700000 5
+for cs in 128K 256K 512K 1M; do
+	for comp in deflate store; do
+		expect_exit 0 "$DEXF" pack -o big-$cs-$comp.dexf --no-sign -q \
+		    --chunk-size $cs --compression $comp in/700k.bin
+		expect_exit 0 "$DEXF" verify --integrity-only big-$cs-$comp.dexf
+		check "--chunk-size $cs, $comp: Python's zipfile reads the item back" \
+		    "$PYTHON3" -c "import zipfile, sys
+z = zipfile.ZipFile('big-$cs-$comp.dexf')
+sys.exit(z.testzip() is not None or z.read('evidence/700k.bin') != open('in/700k.bin', 'rb').read())"
+	done
+done
 expect_exit 2 "$DEXF" pack -o bad.dexf --no-sign --chunk-size 3000 in/file.bin
 expect_exit 2 "$DEXF" pack -o bad.dexf --no-sign --chunk-size 2K in/file.bin
 expect_exit 2 "$DEXF" pack -o bad.dexf --no-sign --chunk-size 128M in/file.bin

@@ -393,6 +393,86 @@ reader_lists_entries_with_offsets(void)
 	close(fd);
 }
 
+/*
+ * Writes of every size around the writer's buffer (256 KiB), in entries
+ * whose small local header is still buffered when a large write comes:
+ * the bytes must land in order, whatever path each write takes.  A write
+ * of 128 KiB to 256 KiB after a buffered header went to the file ahead
+ * of the header (every chunk of an incompressible item packed with
+ * --chunk-size 128K or 256K).
+ */
+static void
+writes_of_every_size_land_in_order(void)
+{
+	static const size_t sizes[] = { 1, 100, 65536, 131071, 131072,
+	    131073, 200000, 262000, 262144, 262145, 600000 };
+	const size_t ns = sizeof(sizes) / sizeof(sizes[0]);
+	unsigned char *data = malloc(600000 * 2);
+	char path[512];
+	dexf_err err;
+	dexf_zipw w;
+	dexf_zipr z;
+	time_t t = 1795387500;
+	int fd, rc = 0;
+
+	if (data == NULL) {
+		EXPECT(0, "out of memory");
+		return;
+	}
+	unit_fill_random(data, 600000 * 2, 77);
+	unit_join(path, sizeof(path), dir, "sizes.zip");
+	memset(&err, 0, sizeof(err));
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	UA(fd >= 0);
+	if (fd < 0) {
+		free(data);
+		return;
+	}
+	dexf_zipw_init(&w, fd, path, &err);
+	rc = dexf_zipw_mimetype(&w, MEDIA, t);
+	/* entry i: one write of sizes[i], then one of sizes[ns - 1 - i] */
+	for (size_t i = 0; rc == 0 && i < ns; i++) {
+		char name[32];
+		size_t a = sizes[i], b = sizes[ns - 1 - i];
+
+		snprintf(name, sizeof(name), "e%02zu", i);
+		rc = dexf_zipw_begin(&w, name, 0, 0644, t);
+		if (rc == 0)
+			rc = dexf_zipw_write(&w, data, a);
+		if (rc == 0)
+			rc = dexf_zipw_write(&w, data + a, b);
+		if (rc == 0)
+			rc = dexf_zipw_end(&w, (uint32_t)crc32(0, data,
+			    (uInt)(a + b)), a + b);
+	}
+	if (rc == 0)
+		rc = dexf_zipw_finish(&w);
+	UA_INT(rc, 0);
+	dexf_zipw_free(&w);
+	close(fd);
+	UA_INT(open_zip(path, &z, &err, &fd, 1), 0);
+	if (fd < 0) {
+		EXPECT(0, "the archive opens: %s", err.msg);
+		free(data);
+		return;
+	}
+	UA_INT(z.n, ns + 1);
+	for (size_t i = 0; i < ns && i + 1 < z.n; i++) {
+		size_t a = sizes[i], b = sizes[ns - 1 - i], n = 0;
+		unsigned char *out = NULL;
+
+		UA_INT(dexf_zipr_slurp(&z, &z.ents[i + 1], 1 << 21, &out, &n),
+		    0);
+		EXPECT(out != NULL && n == a + b && memcmp(out, data,
+		    a + b) == 0, "entry %zu (writes of %zu and %zu bytes): "
+		    "the bytes written, in order", i, a, b);
+		free(out);
+	}
+	dexf_zipr_close(&z);
+	close(fd);
+	free(data);
+}
+
 static void
 reader_slurps_stored_and_deflated_entries(void)
 {
@@ -869,6 +949,8 @@ static const unit_test tests[] = {
 	{ "writer_reports_io_errors", writer_reports_io_errors },
 	{ "reader_lists_entries_with_offsets",
 	    reader_lists_entries_with_offsets },
+	{ "writes_of_every_size_land_in_order",
+	    writes_of_every_size_land_in_order },
 	{ "reader_slurps_stored_and_deflated_entries",
 	    reader_slurps_stored_and_deflated_entries },
 	{ "reader_pread_stays_inside_the_entry",
