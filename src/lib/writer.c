@@ -1524,33 +1524,38 @@ write_small(dexf_writer *w, const char *name, const unsigned char *data,
 	    w->created)) != 0)
 		return rc;
 	if (compress) {
-		z_stream s;
-		unsigned char out[65536];
-		int zr;
+		/*
+		 * Independent full-flush chunks and the stream trailer, as an
+		 * evidence stream is made: one deflate stream any inflater
+		 * reads, on the faster engine.  A 20,000-file tree has a 13 MB
+		 * manifest, which zlib took 0.1 s over at level 1, with the
+		 * workers idle.  The evidence's level, or 6 when it is stored.
+		 */
+		const size_t piece = 1u << 20;
+		dexf_codec *c = NULL;
+		unsigned char *out = malloc(dexf_chunk_stored_max(piece));
+		size_t n;
 
-		memset(&s, 0, sizeof(s));
-		/* the evidence's level: a 20,000-file tree has a 13 MB
-		 * manifest, which level 9 takes a quarter second over */
-		if (deflateInit2(&s, w->compression == 8 ? w->level :
-		    Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8,
-		    Z_DEFAULT_STRATEGY) != Z_OK)
-			return dexf_seterr(&w->err, DEXF_ENOMEM,
-			    "out of memory");
-		s.next_in = (Bytef *)(uintptr_t)data;
-		s.avail_in = (uInt)len;
-		do {
-			s.next_out = out;
-			s.avail_out = sizeof(out);
-			zr = deflate(&s, Z_FINISH);
-			if (zr == Z_STREAM_ERROR ||
-			    (rc = dexf_zipw_write(&w->zw, out,
-			    sizeof(out) - s.avail_out)) != 0) {
-				deflateEnd(&s);
-				return rc ? rc : dexf_seterr(&w->err,
-				    DEXF_ENOMEM, "deflate failed");
-			}
-		} while (zr != Z_STREAM_END);
-		deflateEnd(&s);
+		rc = out == NULL || dexf_codec_new(&c, w->compression == 8 ?
+		    w->level : 6) != 0 ? dexf_seterr(&w->err, DEXF_ENOMEM,
+		    "out of memory") : 0;
+		for (size_t off = 0; rc == 0 && off < len; off += n) {
+			size_t olen;
+
+			n = len - off < piece ? len - off : piece;
+			if (dexf_chunk_deflate(c, data + off, n, out,
+			    dexf_chunk_stored_max(piece), &olen) != 0)
+				rc = dexf_seterr(&w->err, DEXF_ENOMEM,
+				    "deflate failed");
+			else
+				rc = dexf_zipw_write(&w->zw, out, olen);
+		}
+		if (rc == 0)
+			rc = dexf_zipw_write(&w->zw, dexf_deflate_trailer, 2);
+		dexf_codec_free(c);
+		free(out);
+		if (rc != 0)
+			return rc;
 	} else if ((rc = dexf_zipw_write(&w->zw, data, len)) != 0) {
 		return rc;
 	}
