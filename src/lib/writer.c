@@ -38,6 +38,7 @@
 #include "record.h"
 #include "xmlsafe.h"
 #include "util.h"
+#include "writer_int.h"
 #include "zipw.h"
 
 #define MAX_TREE_DEPTH 256
@@ -100,6 +101,10 @@ struct dexf_writer {
 	pathset paths;
 	char **dirs;              /* open-addressing set of ancestor dirs */
 	size_t ndirs, capdirs;
+	/* what readers accept (FORMAT.md 2.4 rule 6, 8.6 step 1): ZIP
+	 * entries planned for items, and a floor of the manifest's size */
+	uint64_t entries, manifest_floor;
+	uint64_t max_entries, max_manifest;
 };
 
 /* ------------------------------------------------------------ path set */
@@ -228,6 +233,8 @@ dexf_writer_new(dexf_writer **out)
 	if (w == NULL)
 		return DEXF_ENOMEM;
 	w->chunk_size = DEXF_CHUNK_DEFAULT;
+	w->max_entries = DEXF_WRITER_MAX_ENTRIES;
+	w->max_manifest = DEXF_MAX_MANIFEST;
 	w->compression = 8;
 	w->level = 1;
 	w->hashes = DEXF_HASH_SHA256;
@@ -666,6 +673,7 @@ new_item(dexf_writer *w, const char *name, dexf_item_kind kind,
 {
 	struct dexf_item *it;
 	const char *why;
+	uint64_t floor;
 	size_t pos;
 
 	*out = NULL;
@@ -699,6 +707,28 @@ new_item(dexf_writer *w, const char *name, dexf_item_kind kind,
 			return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
 	if (w->m.nitems >= DEXF_MAX_ITEMS)
 		return dexf_seterr(&w->err, DEXF_EINVAL, "too many items");
+	/* Refused now, not after hours of packing, when no reader could
+	 * open the container: a file is two ZIP entries (its data and its
+	 * index), and every item adds at least this much to the manifest
+	 * (a file: its path twice, three SHA-256 values in hex and its
+	 * markup).  The exact manifest size is checked at the end. */
+	floor = w->manifest_floor + (kind == DEXF_ITEM_FILE ?
+	    2 * strlen(name) + 300 : strlen(name) + 40);
+	if (kind == DEXF_ITEM_FILE && w->entries + 2 > w->max_entries)
+		return dexf_seterr(&w->err, DEXF_EINVAL, "too many files for "
+		    "one container: at most %llu (the ZIP entry limit of "
+		    "FORMAT.md 2.4, with room left for records); pack the "
+		    "rest into another container",
+		    (unsigned long long)(w->max_entries / 2));
+	if (floor > w->max_manifest)
+		return dexf_seterr(&w->err, DEXF_EINVAL, "too many items for "
+		    "one container: the manifest would pass the %llu bytes "
+		    "a reader accepts (FORMAT.md 8.6) at '%s'; pack the rest "
+		    "into another container",
+		    (unsigned long long)w->max_manifest, name);
+	w->manifest_floor = floor;
+	if (kind == DEXF_ITEM_FILE)
+		w->entries += 2;
 	if ((it = dexf_manifest_add_item(&w->m)) == NULL)
 		return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
 	it->kind = kind;
@@ -1635,6 +1665,13 @@ dexf_writer_finish(dexf_writer *w)
 	    (rc = write_indexes(w)) != 0 ||
 	    (rc = dexf_manifest_serialize(&w->m, &mbuf, &mlen, &w->err)) != 0)
 		goto out;
+	if (mlen > w->max_manifest) {
+		rc = dexf_seterr(&w->err, DEXF_EINVAL, "the manifest is %zu "
+		    "bytes, more than the %llu a reader accepts (FORMAT.md "
+		    "8.6): pack fewer items into one container", mlen,
+		    (unsigned long long)w->max_manifest);
+		goto out;
+	}
 	/* the schema check of the manifest runs while it is compressed */
 	if ((rc = check_and_write_manifest(w, mbuf, mlen)) != 0)
 		goto out;
@@ -1688,4 +1725,12 @@ out:
 	free(rbuf);
 	free(sig);
 	return rc;
+}
+
+void
+dexf_writer_set_limits(dexf_writer *w, uint64_t max_entries,
+    uint64_t max_manifest)
+{
+	w->max_entries = max_entries;
+	w->max_manifest = max_manifest;
 }

@@ -95,8 +95,8 @@ sys.exit(not (len(b) == 64 + 48 * $n and struct.unpack_from('<IQQ', b, 20) == ($
 done
 # Incompressible chunks of 128 KiB to 1 MiB, deflated and stored, go to
 # the file in single writes of half the writer's buffer or more; each
-# container must be whole and in order (a 128K or 256K chunk once landed
-# ahead of its entry's buffered local header).
+# container must be whole and in order (a 128K chunk once landed ahead of
+# its entry's buffered local header).
 mkdata in/700k.bin 700000 5
 for cs in 128K 256K 512K 1M; do
 	for comp in deflate store; do

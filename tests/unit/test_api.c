@@ -20,6 +20,7 @@
 #include "reader_int.h"
 #include "util.h"
 #include "unit.h"
+#include "writer_int.h"
 
 #define NOTE "Seized from desk drawer, room 4.\n"
 
@@ -1611,7 +1612,86 @@ libarchive_reads_containers_and_catches_damage(void)
 	}
 }
 
+/* Add files named f0, f1, ... (the note's bytes) until one is refused;
+ * the number added. */
+static size_t
+add_until_refused(dexf_writer *w, size_t most, int *rc)
+{
+	size_t i;
+
+	*rc = 0;
+	for (i = 0; i < most; i++) {
+		char name[32];
+		int fd = open(p_note, O_RDONLY);
+
+		snprintf(name, sizeof(name), "f%zu", i);
+		*rc = fd < 0 ? -100 : dexf_writer_add_fd(w, fd, name);
+		if (fd >= 0)
+			close(fd);
+		if (*rc != 0)
+			break;
+	}
+	return i;
+}
+
+/*
+ * What no reader could open is refused while packing, with a message
+ * that says why: the file past the ZIP entry limit (two entries a file),
+ * the item that takes the manifest past its bound (a floor of its size
+ * per item), and at the end a manifest larger than the bound.  No
+ * container is left behind.  The limits are lowered so tests can reach
+ * them (at their real values: about 2 million files, 512 MiB).
+ */
+static void
+writer_refuses_items_beyond_reader_limits(void)
+{
+	static const struct {
+		uint64_t entries, manifest;
+		size_t added;        /* files added before the refusal */
+		const char *at_add;  /* its message; NULL: finish refuses */
+	} cases[] = {
+		{ 10, DEXF_MAX_MANIFEST, 5,
+		    "too many files for one container: at most 5 " },
+		{ DEXF_WRITER_MAX_ENTRIES, 1000, 3,
+		    "the manifest would pass the 1000 bytes a reader accepts "
+		    "(FORMAT.md 8.6) at 'f3'" },
+		{ DEXF_WRITER_MAX_ENTRIES, 2000, 6, NULL },
+	};
+
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		char out[600], odir[600];
+		dexf_writer *w = NULL;
+		size_t n;
+		int rc;
+
+		out_path(out, sizeof(out), odir, sizeof(odir));
+		UA_INT(dexf_writer_new(&w), 0);
+		if (w == NULL)
+			return;
+		dexf_writer_set_limits(w, cases[k].entries, cases[k].manifest);
+		UA_INT(dexf_writer_open(w, out, 0), 0);
+		n = add_until_refused(w, 6, &rc);
+		UA_INT(n, cases[k].added);
+		if (cases[k].at_add != NULL) {
+			UA_INT(rc, DEXF_EINVAL);
+			UA_HAS(dexf_writer_errmsg(w), cases[k].at_add);
+		} else {
+			UA_INT(rc, 0);
+			UA_INT(dexf_writer_finish(w), DEXF_EINVAL);
+			UA_HAS(dexf_writer_errmsg(w), "more than the 2000 a "
+			    "reader accepts (FORMAT.md 8.6): pack fewer items");
+		}
+		dexf_writer_free(w);
+		EXPECT(!unit_exists(out), "case %zu: no container at %s", k,
+		    out);
+		EXPECT(unit_count_dir(odir) == 0, "case %zu: %s is empty", k,
+		    odir);
+	}
+}
+
 static const unit_test tests[] = {
+	{ "writer_refuses_items_beyond_reader_limits",
+	    writer_refuses_items_beyond_reader_limits },
 	{ "libarchive_reads_containers_and_catches_damage",
 	    libarchive_reads_containers_and_catches_damage },
 	{ "strerror_strings_are_stable", strerror_strings_are_stable },
