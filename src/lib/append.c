@@ -22,6 +22,7 @@
 
 #include "dexf/chain.h"
 #include "dexf/version.h"
+#include "append_int.h"
 #include "cms.h"
 #include "chain.h"
 #include "digest.h"
@@ -47,6 +48,7 @@ struct dexf_appender {
 	int tsa_timeout;
 	unsigned last;            /* sequence of the newest record */
 	char head[65];
+	int damage_next;          /* tests: spoil the next generation */
 };
 
 static int
@@ -381,6 +383,8 @@ append_record(dexf_appender *a, const char *kind, const dexf_custody *c,
 	char xname[64], sname[64], tname[64], when[24];
 	unsigned char *xml = NULL, *sig = NULL, *tok = NULL, md[32];
 	size_t xlen = 0, slen = 0, tlen = 0;
+	uint64_t old_end = 0;
+	int undo = 0, reread = 0;
 	time_t now = time(NULL);
 	dexf_zipw z;
 	int rc, has;
@@ -438,10 +442,12 @@ append_record(dexf_appender *a, const char *kind, const dexf_custody *c,
 			goto out;
 		}
 	}
+	old_end = a->r->z.file_size;
 	if ((rc = dexf_zipw_append_init(&z, a->fd, a->path, &a->err,
-	    a->r->z.file_size, a->r->z.cd, a->r->z.cd_size,
-	    a->r->z.n)) != 0)
+	    old_end, a->r->z.cd, a->r->z.cd_size, a->r->z.n)) != 0)
 		goto out;
+	/* from here on, a failure takes the generation out again */
+	undo = 1;
 	for (size_t i = 0; i < natt; i++)
 		if ((rc = write_blob(a, &z, att[i].name, att[i].data,
 		    att[i].len, now)) != 0)
@@ -457,12 +463,53 @@ append_record(dexf_appender *a, const char *kind, const dexf_custody *c,
 		rc = fail(a, rc, "%s", dexf_errstr(&a->err));
 		goto out;
 	}
+	if (a->damage_next) {
+		a->damage_next = 0;
+		if (pwrite(a->fd, "X", 1, (off_t)old_end) != 1)
+			undo = 1;   /* no damage: the test sees no undo */
+	}
+	/* The container must open with the new generation: one that does
+	 * not (a writer bug, a bad disk) goes again, as below. */
+	if ((rc = load(a)) != 0) {
+		char why[sizeof(a->err.msg)];
+
+		snprintf(why, sizeof(why), "%s", dexf_errstr(&a->err));
+		rc = fail(a, DEXF_EIO, "record %u does not read back (%s)",
+		    seq, why);
+		reread = 1;
+		goto out;
+	}
+	undo = 0;
 	/* the record just written is the new head */
 	a->last = seq;
 	dexf_sha256(md, xml, xlen);
 	dexf_hex(a->head, md, 32);
-	rc = load(a);
 out:
+	/*
+	 * A failed write (a full disk) or a generation that does not read
+	 * back: no byte before old_end was written, so cutting the file back
+	 * there gives the container exactly as it was (FORMAT.md 9.11),
+	 * never one with a broken newest directory nobody can open.
+	 */
+	if (undo) {
+		char why[sizeof(a->err.msg)];
+
+		snprintf(why, sizeof(why), "%s", dexf_errstr(&a->err));
+		if (ftruncate(a->fd, (off_t)old_end) != 0 ||
+		    fsync(a->fd) != 0)
+			rc = fail(a, DEXF_EIO, "%s: %s; the container could not "
+			    "be cut back to its %llu bytes before the append: "
+			    "%s", a->path, why, (unsigned long long)old_end,
+			    strerror(errno));
+		else if (reread && load(a) != 0)
+			rc = fail(a, DEXF_EIO, "%s: %s; cut back to its %llu "
+			    "bytes, the container does not open either: %s",
+			    a->path, why, (unsigned long long)old_end,
+			    dexf_errstr(&a->err));
+		else
+			rc = fail(a, rc, "%s: %s; nothing was added, the "
+			    "container is as it was", a->path, why);
+	}
 	dexf_zipw_free(&z);
 	free(xml);
 	free(sig);
@@ -601,4 +648,10 @@ out:
 	free(refs);
 	free(hops);
 	return rc;
+}
+
+void
+dexf_appender_damage_next(dexf_appender *a)
+{
+	a->damage_next = 1;
 }

@@ -7,13 +7,16 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <CUnit/CUnit.h>
 
 #include "dexf.h"
+#include "append_int.h"
 #include "unit.h"
 #include "zipr.h"
 
@@ -270,6 +273,129 @@ interrupted_append_is_a_note_and_is_removed(void)
 	}
 }
 
+/* The file at path is byte for byte `before` (nb bytes) and verifies
+ * intact with `records` records and no tail. */
+static void
+expect_as_before(const char *path, const unsigned char *before, size_t nb,
+    size_t records)
+{
+	unsigned char *after;
+	dexf_report *rep;
+	size_t na = 0;
+
+	after = unit_read_file(path, &na);
+	EXPECT(after != NULL && na == nb && memcmp(before, after, nb) == 0,
+	    "the file is as it was (%zu bytes, now %zu)", nb, na);
+	free(after);
+	rep = verify(path);
+	if (rep != NULL) {
+		UA_INT(dexf_report_verdict(rep), DEXF_VERDICT_INTACT_TRUSTED);
+		UA_INT(dexf_report_record_count(rep), records);
+		UA(!dexf_report_trailing(rep, NULL, NULL));
+		dexf_report_free(rep);
+	}
+}
+
+/*
+ * A generation that does not read back once written (a writer bug, a bad
+ * disk: here its first byte is spoiled) is taken out again: the append
+ * fails with a message that says so, the file is byte for byte what it
+ * was, it verifies with its old head, and the same appender appends
+ * again.  (Before, such an append left a container nobody could open.)
+ */
+static void
+append_that_does_not_read_back_is_taken_out(void)
+{
+	char path[512];
+	dexf_append_opts o = opts("ecdsa256");
+	dexf_appender *a = NULL;
+	dexf_custody c;
+	dexf_report *rep;
+	unsigned char *before;
+	size_t nb = 0;
+
+	unit_join(path, sizeof(path), dir, "r.dexf");
+	make(path, 1);
+	before = unit_read_file(path, &nb);
+	UA_INT(dexf_appender_open(&a, path, &o), 0);
+	if (a == NULL || before == NULL) {
+		free(before);
+		return;
+	}
+	memset(&c, 0, sizeof(c));
+	c.action = "note";
+	c.note = "this one is spoiled";
+	dexf_appender_damage_next(a);
+	UA_INT(dexf_appender_add_custody(a, &c), DEXF_EIO);
+	UA_HAS(dexf_appender_errmsg(a), "record 1 does not read back (");
+	UA_HAS(dexf_appender_errmsg(a), "; nothing was added, the "
+	    "container is as it was");
+	UA_INT(dexf_appender_head_sequence(a), 0);
+	expect_as_before(path, before, nb, 1);
+	c.note = "this one is whole";
+	UA_INT(dexf_appender_add_custody(a, &c), 0);
+	UA_INT(dexf_appender_head_sequence(a), 1);
+	dexf_appender_close(a);
+	rep = verify(path);
+	if (rep != NULL) {
+		UA_INT(dexf_report_verdict(rep), DEXF_VERDICT_INTACT_TRUSTED);
+		UA_INT(dexf_report_record_count(rep), 2);
+		dexf_report_free(rep);
+	}
+	free(before);
+}
+
+/*
+ * A write that fails during an append (the file size limit stands in for
+ * a full disk) takes the generation out again: the call fails, the file
+ * is byte for byte what it was, with no tail, and the next append works.
+ */
+static void
+append_that_cannot_be_written_is_taken_out(void)
+{
+	char path[512];
+	dexf_append_opts o = opts("ecdsa256");
+	dexf_appender *a = NULL;
+	dexf_custody c;
+	unsigned char *before;
+	size_t nb = 0;
+	struct rlimit old, lim;
+	void (*oldsig)(int);
+	int rc;
+
+	unit_join(path, sizeof(path), dir, "w.dexf");
+	make(path, 1);
+	before = unit_read_file(path, &nb);
+	UA_INT(dexf_appender_open(&a, path, &o), 0);
+	if (a == NULL || before == NULL || getrlimit(RLIMIT_FSIZE, &old) != 0) {
+		EXPECT(0, "set-up");
+		free(before);
+		dexf_appender_close(a);
+		return;
+	}
+	memset(&c, 0, sizeof(c));
+	c.action = "note";
+	c.note = "written past the limit";
+	/* writes past nb + 100 bytes fail with EFBIG instead of a signal */
+	oldsig = signal(SIGXFSZ, SIG_IGN);
+	lim = old;
+	lim.rlim_cur = (rlim_t)nb + 100;
+	UA_INT(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	rc = dexf_appender_add_custody(a, &c);
+	UA_INT(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, oldsig);
+	UA_INT(rc, DEXF_EIO);
+	UA_HAS(dexf_appender_errmsg(a), "; nothing was added, the container "
+	    "is as it was");
+	UA_INT(dexf_appender_head_sequence(a), 0);
+	expect_as_before(path, before, nb, 1);
+	c.note = "written whole";
+	UA_INT(dexf_appender_add_custody(a, &c), 0);
+	UA_INT(dexf_appender_head_sequence(a), 1);
+	dexf_appender_close(a);
+	free(before);
+}
+
 static const unit_test tests[] = {
 	{ "appended_records_are_verified_in_sequence",
 	    appended_records_are_verified_in_sequence },
@@ -278,6 +404,10 @@ static const unit_test tests[] = {
 	{ "second_appender_gets_ebusy", second_appender_gets_ebusy },
 	{ "interrupted_append_is_a_note_and_is_removed",
 	    interrupted_append_is_a_note_and_is_removed },
+	{ "append_that_does_not_read_back_is_taken_out",
+	    append_that_does_not_read_back_is_taken_out },
+	{ "append_that_cannot_be_written_is_taken_out",
+	    append_that_cannot_be_written_is_taken_out },
 	{ NULL, NULL }
 };
 
