@@ -48,7 +48,8 @@ struct dexf_appender {
 	int tsa_timeout;
 	unsigned last;            /* sequence of the newest record */
 	char head[65];
-	int damage_next;          /* tests: spoil the next generation */
+	int damage_next;          /* tests: spoil the next generation's
+	                           * first (1) or last (2) byte */
 };
 
 static int
@@ -112,8 +113,13 @@ load(dexf_appender *a)
 	a->r = NULL;
 	if (dexf_reader_new(&a->r) != 0)
 		return fail(a, DEXF_ENOMEM, "out of memory");
-	if ((rc = dexf_reader_open(a->r, a->path)) != 0)
-		return fail(a, rc, "%s", dexf_reader_errmsg(a->r));
+	if ((rc = dexf_reader_open(a->r, a->path)) != 0) {
+		/* a reader that did not open is no reader: calls refuse */
+		fail(a, rc, "%s", dexf_reader_errmsg(a->r));
+		dexf_reader_free(a->r);
+		a->r = NULL;
+		return rc;
+	}
 	return 0;
 }
 
@@ -365,7 +371,7 @@ write_blob(dexf_appender *a, dexf_zipw *z, const char *name,
 	if ((rc = dexf_zipw_begin(z, name, 0, 0644, now)) != 0 ||
 	    (rc = dexf_zipw_write(z, p, len)) != 0 ||
 	    (rc = dexf_zipw_end(z, dexf_crc32(0, p, len), len)) != 0)
-		return fail(a, rc, "%s", dexf_errstr(&a->err));
+		return rc;      /* the writer's message, in a->err */
 	return 0;
 }
 
@@ -459,24 +465,33 @@ append_record(dexf_appender *a, const char *kind, const dexf_custody *c,
 	    (tok != NULL && (rc = write_blob(a, &z, tname, tok, tlen,
 	    now)) != 0))
 		goto out;
-	if ((rc = dexf_zipw_finish(&z)) != 0) {
-		rc = fail(a, rc, "%s", dexf_errstr(&a->err));
-		goto out;
-	}
+	if ((rc = dexf_zipw_finish(&z)) != 0)
+		goto out;       /* the writer's message, in a->err */
 	if (a->damage_next) {
+		/* tests: the first or the last byte of the generation */
+		off_t at = a->damage_next == 1 ? (off_t)old_end :
+		    (off_t)z.pos - 1;
+
 		a->damage_next = 0;
-		if (pwrite(a->fd, "X", 1, (off_t)old_end) != 1)
-			undo = 1;   /* no damage: the test sees no undo */
+		if (pwrite(a->fd, "X", 1, at) != 1) {
+			/* no damage: the test sees the record added */
+		}
 	}
-	/* The container must open with the new generation: one that does
-	 * not (a writer bug, a bad disk) goes again, as below. */
-	if ((rc = load(a)) != 0) {
+	/* The container must open with the new generation as its newest,
+	 * holding the new record, and end where it was written: a
+	 * generation that does not (a writer bug) goes again, as below.  A
+	 * reader that finds a bad trailer falls back to the previous one
+	 * and takes the new bytes for an interrupted append. */
+	reread = 1;
+	if ((rc = load(a)) != 0 || a->r->z.tail != 0 ||
+	    a->r->z.file_size != z.pos ||
+	    dexf_zipr_find(&a->r->z, xname) == NULL) {
 		char why[sizeof(a->err.msg)];
 
-		snprintf(why, sizeof(why), "%s", dexf_errstr(&a->err));
-		rc = fail(a, DEXF_EIO, "record %u does not read back (%s)",
-		    seq, why);
-		reread = 1;
+		snprintf(why, sizeof(why), "%s", rc != 0 ?
+		    dexf_errstr(&a->err) : "the container opens without it");
+		rc = fail(a, DEXF_EIO, "%s: record %u does not read back (%s)",
+		    a->path, seq, why);
 		goto out;
 	}
 	undo = 0;
@@ -496,19 +511,22 @@ out:
 
 		snprintf(why, sizeof(why), "%s", dexf_errstr(&a->err));
 		if (ftruncate(a->fd, (off_t)old_end) != 0 ||
-		    fsync(a->fd) != 0)
-			rc = fail(a, DEXF_EIO, "%s: %s; the container could not "
-			    "be cut back to its %llu bytes before the append: "
-			    "%s", a->path, why, (unsigned long long)old_end,
-			    strerror(errno));
-		else if (reread && load(a) != 0)
-			rc = fail(a, DEXF_EIO, "%s: %s; cut back to its %llu "
-			    "bytes, the container does not open either: %s",
-			    a->path, why, (unsigned long long)old_end,
+		    fsync(a->fd) != 0) {
+			rc = fail(a, DEXF_EIO, "%s; the container could not be "
+			    "cut back to its %llu bytes before the append: %s",
+			    why, (unsigned long long)old_end, strerror(errno));
+		} else if (reread && load(a) != 0) {
+			char again[sizeof(a->err.msg)];
+
+			snprintf(again, sizeof(again), "%s",
 			    dexf_errstr(&a->err));
-		else
-			rc = fail(a, rc, "%s: %s; nothing was added, the "
-			    "container is as it was", a->path, why);
+			rc = fail(a, DEXF_EIO, "%s; cut back to its %llu bytes, "
+			    "the container does not open either: %s", why,
+			    (unsigned long long)old_end, again);
+		} else {
+			rc = fail(a, rc, "%s; nothing was added, the "
+			    "container is as it was", why);
+		}
 	}
 	dexf_zipw_free(&z);
 	free(xml);
@@ -651,7 +669,7 @@ out:
 }
 
 void
-dexf_appender_damage_next(dexf_appender *a)
+dexf_appender_damage_next(dexf_appender *a, int last)
 {
-	a->damage_next = 1;
+	a->damage_next = last ? 2 : 1;
 }

@@ -6,9 +6,9 @@
 
 #include "dexf/chain.h"
 
-/* Spoil the next generation right after it is written (its first byte),
- * as a writer bug or a bad disk would, to test that the appender takes
- * it out again; not exported. */
-void dexf_appender_damage_next(dexf_appender *a);
+/* Spoil the next generation right after it is written, its first byte
+ * (a local header) or its last (the trailer), as a writer bug would, to
+ * test that the appender takes it out again; not exported. */
+void dexf_appender_damage_next(dexf_appender *a, int last);
 
 #endif

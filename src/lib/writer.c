@@ -702,30 +702,33 @@ new_item(dexf_writer *w, const char *name, dexf_item_kind kind,
 			    "stored path '%s' lies below '%s', which is a file "
 			    "or link", name, pre);
 	}
-	for (const char *s = strchr(name, '/'); s; s = strchr(s + 1, '/'))
-		if (dirset_add(w, name, (size_t)(s - name)) != 0)
-			return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
 	if (w->m.nitems >= DEXF_MAX_ITEMS)
 		return dexf_seterr(&w->err, DEXF_EINVAL, "too many items");
-	/* Refused now, not after hours of packing, when no reader could
-	 * open the container: a file is two ZIP entries (its data and its
-	 * index), and every item adds at least this much to the manifest
-	 * (a file: its path twice, three SHA-256 values in hex and its
-	 * markup).  The exact manifest size is checked at the end. */
+	/*
+	 * Refused while packing, not with a container no reader opens: a
+	 * file is two ZIP entries (its data and its index), and every item
+	 * adds at least this much to the manifest (a file: its path twice,
+	 * three SHA-256 values in hex and its markup, 510 bytes and more
+	 * as written; a directory or link: its path and 140 bytes).  The
+	 * exact size, metadata included, is checked at the end.
+	 */
 	floor = w->manifest_floor + (kind == DEXF_ITEM_FILE ?
-	    2 * strlen(name) + 300 : strlen(name) + 40);
+	    2 * strlen(name) + 500 : strlen(name) + 100);
 	if (kind == DEXF_ITEM_FILE && w->entries + 2 > w->max_entries)
 		return dexf_seterr(&w->err, DEXF_EINVAL, "too many files for "
 		    "one container: at most %llu (the ZIP entry limit of "
-		    "FORMAT.md 2.4, with room left for records); pack the "
-		    "rest into another container",
+		    "FORMAT.md 2.4, with room left for records); split the "
+		    "evidence over several containers",
 		    (unsigned long long)(w->max_entries / 2));
 	if (floor > w->max_manifest)
 		return dexf_seterr(&w->err, DEXF_EINVAL, "too many items for "
 		    "one container: the manifest would pass the %llu bytes "
-		    "a reader accepts (FORMAT.md 8.6) at '%s'; pack the rest "
-		    "into another container",
+		    "a reader accepts (FORMAT.md 8.6) at '%s'; split the "
+		    "evidence over several containers",
 		    (unsigned long long)w->max_manifest, name);
+	for (const char *s = strchr(name, '/'); s; s = strchr(s + 1, '/'))
+		if (dirset_add(w, name, (size_t)(s - name)) != 0)
+			return dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
 	w->manifest_floor = floor;
 	if (kind == DEXF_ITEM_FILE)
 		w->entries += 2;
@@ -1668,7 +1671,7 @@ dexf_writer_finish(dexf_writer *w)
 	if (mlen > w->max_manifest) {
 		rc = dexf_seterr(&w->err, DEXF_EINVAL, "the manifest is %zu "
 		    "bytes, more than the %llu a reader accepts (FORMAT.md "
-		    "8.6): pack fewer items into one container", mlen,
+		    "8.6): split the evidence over several containers", mlen,
 		    (unsigned long long)w->max_manifest);
 		goto out;
 	}
