@@ -1173,13 +1173,17 @@ add_regular_at(dexf_writer *w, int dirfd, const char *rel, const char *name,
 	struct stat sb;
 	int fd, rc;
 
-	fd = openat(dirfd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: what was a file may be a FIFO by now, whose open
+	 * would wait for a writer (on a regular file it changes nothing) */
+	fd = openat(dirfd, rel, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return dexf_seterr_sys(&w->err, DEXF_EIO, errno,
 		    "%s: cannot open", src);
-	/* The file must still be the one we looked at. */
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-	    sb.st_ino != lst->st_ino || sb.st_dev != lst->st_dev) {
+	/* The file must still be the one we looked at (lst), or, when the
+	 * directory entry said "regular file" (lst NULL), still be one. */
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || (lst != NULL &&
+	    (sb.st_ino != lst->st_ino || sb.st_dev != lst->st_dev))) {
 		close(fd);
 		return dexf_seterr(&w->err, DEXF_EIO,
 		    "%s: changed while being packed", src);
@@ -1226,10 +1230,18 @@ dexf_writer_add_file(dexf_writer *w, const char *src, const char *name)
 	return rc;
 }
 
+/* A directory entry: its name and readdir()'s type (DT_UNKNOWN when the
+ * file system does not say). */
+typedef struct dirent_name {
+	char *name;
+	unsigned char type;
+} dirent_name;
+
 static int
-cmp_str(const void *a, const void *b)
+cmp_name(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const dirent_name *)a)->name,
+	    ((const dirent_name *)b)->name);
 }
 
 static int
@@ -1238,7 +1250,7 @@ add_dir(dexf_writer *w, int dirfd, const char *name, const char *src,
 {
 	DIR *d = NULL;
 	struct dirent *de;
-	char **names = NULL;
+	dirent_name *names = NULL;
 	size_t n = 0, cap = 0;
 	int rc = 0, dfd;
 
@@ -1259,7 +1271,7 @@ add_dir(dexf_writer *w, int dirfd, const char *name, const char *src,
 			continue;
 		if (n == cap) {
 			size_t nc = cap ? cap * 2 : 32;
-			char **nn = realloc(names, nc * sizeof(*nn));
+			dirent_name *nn = realloc(names, nc * sizeof(*nn));
 
 			if (nn == NULL) {
 				rc = dexf_seterr(&w->err, DEXF_ENOMEM,
@@ -1269,7 +1281,8 @@ add_dir(dexf_writer *w, int dirfd, const char *name, const char *src,
 			names = nn;
 			cap = nc;
 		}
-		if ((names[n] = strdup(de->d_name)) == NULL) {
+		names[n].type = de->d_type;
+		if ((names[n].name = strdup(de->d_name)) == NULL) {
 			rc = dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
 			goto out;
 		}
@@ -1290,10 +1303,11 @@ add_dir(dexf_writer *w, int dirfd, const char *name, const char *src,
 			rc = dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
 		goto out;
 	}
-	qsort(names, n, sizeof(*names), cmp_str);
+	qsort(names, n, sizeof(*names), cmp_name);
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		size_t cl = strlen(name) + strlen(names[i]) + 2;
-		size_t sl = strlen(src) + strlen(names[i]) + 2;
+		const char *nm = names[i].name;
+		size_t cl = strlen(name) + strlen(nm) + 2;
+		size_t sl = strlen(src) + strlen(nm) + 2;
 		char *child = malloc(cl), *csrc = malloc(sl);
 		struct stat st;
 
@@ -1303,18 +1317,23 @@ add_dir(dexf_writer *w, int dirfd, const char *name, const char *src,
 			rc = dexf_seterr(&w->err, DEXF_ENOMEM, "out of memory");
 			break;
 		}
-		snprintf(child, cl, "%s/%s", name, names[i]);
-		snprintf(csrc, sl, "%s/%s", src, names[i]);
-		if (fstatat(dirfd, names[i], &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		snprintf(child, cl, "%s/%s", name, nm);
+		snprintf(csrc, sl, "%s/%s", src, nm);
+		/* A regular file by its directory entry is opened and
+		 * checked by its descriptor alone: one path lookup, not
+		 * two (many small files spent a seventh of the walk in
+		 * fstatat). */
+		if (names[i].type == DT_REG) {
+			rc = add_regular_at(w, dirfd, nm, child, NULL, csrc);
+		} else if (fstatat(dirfd, nm, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 			rc = dexf_seterr_sys(&w->err, DEXF_EIO, errno, "%s",
 			    csrc);
 		} else if (S_ISREG(st.st_mode)) {
-			rc = add_regular_at(w, dirfd, names[i], child, &st,
-			    csrc);
+			rc = add_regular_at(w, dirfd, nm, child, &st, csrc);
 		} else if (S_ISLNK(st.st_mode)) {
-			rc = add_symlink(w, dirfd, names[i], child, &st, csrc);
+			rc = add_symlink(w, dirfd, nm, child, &st, csrc);
 		} else if (S_ISDIR(st.st_mode)) {
-			int sub = openat(dirfd, names[i], O_RDONLY |
+			int sub = openat(dirfd, nm, O_RDONLY |
 			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 			if (sub < 0) {
@@ -1334,7 +1353,7 @@ add_dir(dexf_writer *w, int dirfd, const char *name, const char *src,
 	}
 out:
 	for (size_t i = 0; i < n; i++)
-		free(names[i]);
+		free(names[i].name);
 	free(names);
 	closedir(d);
 	return rc;
