@@ -80,6 +80,14 @@ wake_caller(dexf_pool *p, size_t i)
 		pthread_cond_signal(&p->done);
 }
 
+/* Decoding compressed chunks, each thread reads the stored bytes into a
+ * buffer of its own, and a slot holds only the plaintext. */
+static int
+reads_per_thread(const dexf_pool *p)
+{
+	return p->decode && p->compress;
+}
+
 /* The linear work for slot s into md (caller holds no lock). */
 static int
 linear_into(dexf_pool *p, dexf_slot *s, dexf_mdset *md)
@@ -122,7 +130,7 @@ item_digests(dexf_pool *p, dexf_slot *s)
 static void
 process_decode(dexf_pool *p, tctx *t, dexf_slot *s)
 {
-	unsigned char *in = p->compress ? t->in : s->in;
+	unsigned char *in = reads_per_thread(p) ? t->in : s->in;
 
 	/* The plaintext is the slot's, whatever happens: the thread's input
 	 * buffer is its next chunk's once this one is done, and a chunk
@@ -251,7 +259,7 @@ tctx_init(tctx *t, const dexf_pool *p, int level)
 {
 	if (dexf_codec_new(&t->codec, level) != 0)
 		return -1;
-	if (p->decode && p->compress &&
+	if (reads_per_thread(p) &&
 	    (t->in = malloc(dexf_chunk_stored_max(p->chunk_size))) == NULL)
 		return -1;
 	return 0;
@@ -344,10 +352,9 @@ pool_new(dexf_pool **out, int threads, uint32_t chunk_size, int compress,
 		size_t outlen = decode ? chunk_size :
 		    dexf_chunk_stored_max(chunk_size);
 
-		/* compressed chunks are read into the thread's buffer */
-		p->slots[i].in = decode && compress ? NULL : malloc(inlen);
+		p->slots[i].in = reads_per_thread(p) ? NULL : malloc(inlen);
 		p->slots[i].out = compress ? malloc(outlen) : NULL;
-		if ((p->slots[i].in == NULL && !(decode && compress)) ||
+		if ((!reads_per_thread(p) && p->slots[i].in == NULL) ||
 		    (compress && !p->slots[i].out))
 			goto fail;
 	}
