@@ -119,14 +119,43 @@ dexf_mdset_init(dexf_mdset *s, unsigned mask)
 	return 0;
 }
 
-int
-dexf_mdset_update(dexf_mdset *s, const void *p, size_t n)
+static int
+update_all(dexf_mdset *s, const unsigned char *p, size_t n)
 {
 	for (int i = 0; i < DEXF_NHASH; i++)
 		if (s->ctx[i] != NULL &&
 		    EVP_DigestUpdate(s->ctx[i], p, n) != 1)
 			return -1;
 	return 0;
+}
+
+/*
+ * Large buffers are hashed a page at a time, the next page prefetched
+ * first.  The linear digests read plaintext that another thread wrote a
+ * while before, out of this core's caches, and hardware prefetchers stop
+ * at page boundaries: SHA-NI stalled at the start of every page.  Asking
+ * for the next page while hashing this one took the linear thread of a
+ * full verify from 1.8 to 1.3 s of CPU per 2 GiB, and the verify's wall
+ * time down by a tenth (bench/RESULTS.md, run 16).
+ */
+#define HASH_PAGE 4096u
+
+int
+dexf_mdset_update(dexf_mdset *s, const void *p, size_t n)
+{
+	const unsigned char *q = p;
+
+	while (n > 2 * HASH_PAGE) {
+#if defined(__GNUC__)
+		for (size_t l = 0; l < HASH_PAGE; l += 64)
+			__builtin_prefetch(q + HASH_PAGE + l, 0, 3);
+#endif
+		if (update_all(s, q, HASH_PAGE) != 0)
+			return -1;
+		q += HASH_PAGE;
+		n -= HASH_PAGE;
+	}
+	return update_all(s, q, n);
 }
 
 int
