@@ -119,43 +119,46 @@ dexf_mdset_init(dexf_mdset *s, unsigned mask)
 	return 0;
 }
 
-static int
-update_all(dexf_mdset *s, const unsigned char *p, size_t n)
-{
-	for (int i = 0; i < DEXF_NHASH; i++)
-		if (s->ctx[i] != NULL &&
-		    EVP_DigestUpdate(s->ctx[i], p, n) != 1)
-			return -1;
-	return 0;
-}
-
 /*
  * Large buffers are hashed a page at a time, the next page prefetched
- * first.  The linear digests read plaintext that another thread wrote a
- * while before, out of this core's caches, and hardware prefetchers stop
- * at page boundaries: SHA-NI stalled at the start of every page.  Asking
- * for the next page while hashing this one took the linear thread of a
- * full verify from 1.8 to 1.3 s of CPU per 2 GiB, and the verify's wall
- * time down by a tenth (bench/RESULTS.md, run 16).
+ * first.  Most of what dexf hashes was written by another thread a while
+ * before (the linear digests; a stored chunk read by the caller), out of
+ * this core's caches, and hardware prefetchers stop at page boundaries:
+ * SHA-NI stalled at the start of every page.  Asking for the next page
+ * while hashing this one took the linear thread of a full verify from
+ * 1.8 to 1.3 s of CPU per 2 GiB, and the verify's wall time down by a
+ * tenth (bench/RESULTS.md, run 16).
  */
 #define HASH_PAGE 4096u
+
+static int
+update_paged(void *const *ctx, int nctx, const void *p, size_t n)
+{
+	const unsigned char *q = p;
+
+	for (;;) {
+		size_t k = n > 2 * HASH_PAGE ? HASH_PAGE : n;
+
+#if defined(__GNUC__)
+		if (k < n)
+			for (size_t l = 0; l < HASH_PAGE; l += 64)
+				__builtin_prefetch(q + HASH_PAGE + l, 0, 3);
+#endif
+		for (int i = 0; i < nctx; i++)
+			if (ctx[i] != NULL && k > 0 &&
+			    EVP_DigestUpdate(ctx[i], q, k) != 1)
+				return -1;
+		if (k == n)
+			return 0;
+		q += k;
+		n -= k;
+	}
+}
 
 int
 dexf_mdset_update(dexf_mdset *s, const void *p, size_t n)
 {
-	const unsigned char *q = p;
-
-	while (n > 2 * HASH_PAGE) {
-#if defined(__GNUC__)
-		for (size_t l = 0; l < HASH_PAGE; l += 64)
-			__builtin_prefetch(q + HASH_PAGE + l, 0, 3);
-#endif
-		if (update_all(s, q, HASH_PAGE) != 0)
-			return -1;
-		q += HASH_PAGE;
-		n -= HASH_PAGE;
-	}
-	return update_all(s, q, n);
+	return update_paged(s->ctx, DEXF_NHASH, p, n);
 }
 
 int
@@ -189,13 +192,14 @@ sha256_parts(unsigned char out[32], const void *a, size_t an,
     const void *b, size_t bn, const void *c, size_t cn)
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	void *const one[1] = { ctx };
 	int ok;
 
 	ok = ctx != NULL &&
 	    EVP_DigestInit_ex(ctx, md_for(DEXF_HASH_SHA256), NULL) == 1 &&
-	    (an == 0 || EVP_DigestUpdate(ctx, a, an) == 1) &&
-	    (bn == 0 || EVP_DigestUpdate(ctx, b, bn) == 1) &&
-	    (cn == 0 || EVP_DigestUpdate(ctx, c, cn) == 1) &&
+	    update_paged(one, 1, a, an) == 0 &&
+	    update_paged(one, 1, b, bn) == 0 &&
+	    update_paged(one, 1, c, cn) == 0 &&
 	    EVP_DigestFinal_ex(ctx, out, NULL) == 1;
 	EVP_MD_CTX_free(ctx);
 	return ok ? 0 : -1;

@@ -6,6 +6,8 @@
 
 #include <stdlib.h>
 
+#include <openssl/evp.h>
+
 #include "digest.h"
 #include "util.h"
 #include "unit.h"
@@ -202,6 +204,66 @@ zero_chunk_leaves_are_the_leaves_of_their_bytes(void)
 	free(buf);
 }
 
+/* Large buffers are hashed a page at a time (digest.c): every algorithm,
+ * the one-shot SHA-256 and the leaf hash must still give the digest of
+ * the bytes, at lengths around page multiples and at odd addresses,
+ * checked against OpenSSL's one-shot EVP_Digest(). */
+static void
+paged_hashing_gives_the_digest_of_the_bytes(void)
+{
+	static const size_t lens[] = { 0, 1, 4095, 4096, 4097, 8191, 8192,
+	    8193, 12288, 12289, 16484, (1 << 20) - 1, 1 << 20,
+	    (1 << 20) + 4103 };
+	const size_t max = (1 << 20) + 4103 + 3;
+	unsigned char *buf = malloc(max + 1);
+
+	if (buf == NULL) {
+		UA(buf != NULL);
+		return;
+	}
+	for (size_t i = 0; i < max + 1; i++)
+		buf[i] = (unsigned char)((i * 2654435761u) >> 13);
+	for (size_t li = 0; li < sizeof(lens) / sizeof(lens[0]); li++) {
+		for (size_t at = 0; at <= 3; at += 3) {
+			const unsigned char *p = buf + 1 + at;
+			size_t n = lens[li];
+			dexf_mdset s;
+			char hex[DEXF_NHASH][DEXF_HEX_MAX], want[DEXF_HEX_MAX];
+			unsigned char md[EVP_MAX_MD_SIZE], one[32];
+			unsigned int mdlen;
+
+			UA_INT(dexf_mdset_init(&s, DEXF_HASH_ALL), 0);
+			UA_INT(dexf_mdset_update(&s, p, n), 0);
+			UA_INT(dexf_mdset_final(&s, hex), 0);
+			dexf_mdset_free(&s);
+			for (int i = 0; i < DEXF_NHASH; i++) {
+				const EVP_MD *m = EVP_get_digestbyname(
+				    dexf_hash_name(dexf_hash_at(i)));
+
+				UA(m != NULL);
+				if (m == NULL)
+					continue;
+				UA_INT(EVP_Digest(p, n, md, &mdlen, m, NULL),
+				    1);
+				dexf_hex(want, md, mdlen);
+				UA_STR(hex[i], want);
+			}
+			/* the leaf is SHA-256 of 00 and the bytes: p - 1 is
+			 * set to 00 for it */
+			UA_INT(dexf_sha256(one, p, n), 0);
+			UA_INT(EVP_Digest(p, n, md, &mdlen, EVP_sha256(),
+			    NULL), 1);
+			UA(memcmp(one, md, 32) == 0);
+			buf[at] = 0x00;
+			UA_INT(dexf_leaf_hash(one, p, n), 0);
+			UA_INT(EVP_Digest(p - 1, n + 1, md, &mdlen,
+			    EVP_sha256(), NULL), 1);
+			UA(memcmp(one, md, 32) == 0);
+		}
+	}
+	free(buf);
+}
+
 static const unit_test tests[] = {
 	{ "hash_names_are_the_manifest_tokens",
 	    hash_names_are_the_manifest_tokens },
@@ -219,6 +281,8 @@ static const unit_test tests[] = {
 	    leaf_hash_matches_format_note_example },
 	{ "zero_chunk_leaves_are_the_leaves_of_their_bytes",
 	    zero_chunk_leaves_are_the_leaves_of_their_bytes },
+	{ "paged_hashing_gives_the_digest_of_the_bytes",
+	    paged_hashing_gives_the_digest_of_the_bytes },
 	{ NULL, NULL }
 };
 
