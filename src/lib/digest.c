@@ -126,7 +126,7 @@ dexf_mdset_init(dexf_mdset *s, unsigned mask)
  * this core's caches, and hardware prefetchers stop at page boundaries:
  * SHA-NI stalled at the start of every page.  Asking for the next page
  * while hashing this one took the linear thread of a full verify from
- * 1.8 to 1.3 s of CPU per 2 GiB, and the verify's wall time down by a
+ * 1.8 to 1.4 s of CPU per 2 GiB, and the verify's wall time down by a
  * tenth (bench/RESULTS.md, runs 16 and 17).
  */
 #define HASH_PAGE 4096u
