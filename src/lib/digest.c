@@ -120,14 +120,15 @@ dexf_mdset_init(dexf_mdset *s, unsigned mask)
 }
 
 /*
- * Large buffers are hashed a page at a time, the next page prefetched
- * first.  Most of what dexf hashes was written by another thread a while
- * before (the linear digests; a stored chunk read by the caller), out of
- * this core's caches, and hardware prefetchers stop at page boundaries:
- * SHA-NI stalled at the start of every page.  Asking for the next page
- * while hashing this one took the linear thread of a full verify from
- * 1.8 to 1.4 s of CPU per 2 GiB, and the verify's wall time down by a
- * tenth (bench/RESULTS.md, runs 16 and 17).
+ * Buffers of more than two pages are hashed 4 KiB at a time (counted from
+ * the start, not aligned), the next 4 KiB prefetched first.  Most of what
+ * dexf hashes was written by another thread a while before (the linear
+ * digests; a stored chunk read by the caller), out of this core's caches,
+ * and hardware prefetchers stop at page boundaries: SHA-NI stalled at the
+ * start of every page.  Asking for the next page while hashing this one
+ * took the linear thread of a full verify from 1.8 to 1.4 s of CPU per
+ * 2 GiB (perf samples), and the verify's wall time down by a tenth
+ * (bench/RESULTS.md, runs 16 and 17).
  */
 #define HASH_PAGE 4096u
 

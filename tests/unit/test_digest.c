@@ -212,7 +212,7 @@ static void
 paged_hashing_gives_the_digest_of_the_bytes(void)
 {
 	static const size_t lens[] = { 0, 1, 4095, 4096, 4097, 8191, 8192,
-	    8193, 12288, 12289, 16484, (1 << 20) - 1, 1 << 20,
+	    8193, 12288, 12289, 16383, 16384, 16385, (1 << 20) - 1, 1 << 20,
 	    (1 << 20) + 4103 };
 	const size_t max = (1 << 20) + 4103 + 3;
 	unsigned char *buf = malloc(max + 1);
