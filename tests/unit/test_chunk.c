@@ -772,7 +772,7 @@ struct crafted {
 	int rc;                 /* zlib's verdict: 0 accepted, -1 refused */
 	unsigned char chunk[2048];
 	size_t len;
-	char plain[64];
+	char plain[512];
 	size_t plainlen;
 	int igzip_accepts;      /* igzip alone accepts what zlib refuses */
 };
@@ -853,12 +853,19 @@ padded(struct crafted *k, unsigned p)
 }
 
 /* A fixed-code block: 'a', length symbol lsym (3 for 257), distance code
- * dcode (1 for 0, 2 for 1), end; "aaaa" if valid. */
+ * dcode (1 for 0, 2 for 1), `tail` more 'a's, end.  The plaintext is all
+ * 'a's: if valid, 4 + tail of them; if not, as many as a decoder that
+ * skipped the failing check would make (286 read as a match of length
+ * 0), so that only that check can refuse it.  With a tail of 300 the
+ * match is decoded with more than 8 bytes of input and 258 of output
+ * still ahead (the decoder's fast loop). */
 static size_t
 fixed_case(struct crafted *k, const char *name, int rc, unsigned lsym,
-    unsigned dcode)
+    unsigned dcode, unsigned tail)
 {
 	struct bw w = { .n = 0 };
+	char plain[sizeof(k->plain)];
+	size_t n = 1 + (lsym == 257 ? 3 : 0) + tail;
 
 	k->name = name;
 	k->rc = rc;
@@ -866,9 +873,12 @@ fixed_case(struct crafted *k, const char *name, int rc, unsigned lsym,
 	fixed_sym(&w, 'a');
 	fixed_sym(&w, lsym);
 	bw_code(&w, dcode, 5);
+	for (unsigned i = 0; i < tail; i++)
+		fixed_sym(&w, 'a');
 	fixed_sym(&w, 256);
 	bw_flush(&w);
-	crafted_done(k, &w, "aaaa", 4);
+	memset(plain, 'a', n);
+	crafted_done(k, &w, plain, n);
 	return 1;
 }
 
@@ -879,7 +889,7 @@ crafted_make(struct crafted *k, size_t max)
 	struct dyn d;
 	size_t n = 0;
 
-	if (max < 32)
+	if (max < 40)
 		return 0;
 	dyn_std(&d);
 	n += dyn_case(&k[n], "complete dynamic code", 0, &d, 1, 1, B_ABABA);
@@ -954,12 +964,20 @@ crafted_make(struct crafted *k, size_t max)
 	bw_flush(&w);
 	DONE("", 0);
 
-	n += fixed_case(&k[n], "fixed code: length symbol 286", -1, 286, 0);
-	n += fixed_case(&k[n], "fixed code: distance code 30", -1, 257, 30);
-	n += fixed_case(&k[n], "distance before the chunk's first byte", -1,
-	    257, 1);
-	n += fixed_case(&k[n], "distance to the chunk's first byte", 0, 257,
-	    0);
+	for (unsigned tail = 0; tail <= 300; tail += 300) {
+		n += fixed_case(&k[n], tail ? "fixed code: length symbol 286, "
+		    "long block" : "fixed code: length symbol 286", -1, 286,
+		    0, tail);
+		n += fixed_case(&k[n], tail ? "fixed code: distance code 30, "
+		    "long block" : "fixed code: distance code 30", -1, 257,
+		    30, tail);
+		n += fixed_case(&k[n], tail ? "distance before the chunk's "
+		    "first byte, long block" : "distance before the chunk's "
+		    "first byte", -1, 257, 1, tail);
+		n += fixed_case(&k[n], tail ? "distance to the chunk's first "
+		    "byte, long block" : "distance to the chunk's first byte",
+		    0, 257, 0, tail);
+	}
 
 	NEXT("reserved block type 3", -1);
 	bw_put(&w, 6, 3);
@@ -1010,7 +1028,7 @@ crafted_make(struct crafted *k, size_t max)
 static void
 crafted_chunks_get_zlib_verdict_from_every_engine(void)
 {
-	enum { MAXK = 40 };
+	enum { MAXK = 48 };
 	struct crafted *k = calloc(MAXK, sizeof(*k));
 	dexf_codec *c[2] = { NULL, NULL };
 	size_t n;
@@ -1021,7 +1039,7 @@ crafted_chunks_get_zlib_verdict_from_every_engine(void)
 	n = k ? crafted_make(k, MAXK) : 0;
 	UA(n >= 24);
 	for (size_t i = 0; i < n; i++) {
-		unsigned char back[64];
+		unsigned char back[512];
 		int rc;
 
 		EXPECT(k[i].len >= 5 && memcmp(k[i].chunk + k[i].len - 4,
@@ -1055,7 +1073,7 @@ crafted_chunks_get_zlib_verdict_from_every_engine(void)
 	 * incomplete codes.  Should a new ISA-L refuse them, this fails. */
 	for (size_t i = 0; i < n; i++) {
 		struct inflate_state *st = malloc(sizeof(*st));
-		unsigned char back[64];
+		unsigned char back[512];
 
 		if (!k[i].igzip_accepts || st == NULL) {
 			free(st);
@@ -1207,7 +1225,15 @@ done:
 static void
 decoder_output_matches_zlib_at_the_edges(void)
 {
-	enum { BIG = 70000 };
+	/* Periods up to 12 make short-distance copies; from 16, the
+	 * 16-byte ones.  With 300 bytes of pattern, periods 27 to 41 put a
+	 * 258-byte match where less than 258 + 16 bytes of output are left:
+	 * the fast loop must have handed over by then. */
+	static const size_t periods[] = {
+		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 16, 17, 24, 32, 33
+	};
+	enum { BIG = 70000, GUARD = 32 };
+	unsigned char guard[GUARD];
 	unsigned char *in = malloc(BIG + 600), *back = malloc(BIG + 601);
 	unsigned char *zb = malloc(BIG + 601);
 	dexf_codec *zc = NULL;
@@ -1217,12 +1243,16 @@ decoder_output_matches_zlib_at_the_edges(void)
 	 * length check (clang's UBSan reports NULL + 0; gcc's does not) */
 	UA_INT(dexf_deflate_decode(NULL, 0, NULL, 0), -1);
 	UA_INT(dexf_codec_new_engine(&zc, 6, DEXF_ENGINE_ZLIB), 0);
+	memset(guard, 0xa5, GUARD);
 	if (in == NULL || back == NULL || zb == NULL || zc == NULL)
 		goto done;
 	for (int big = 0; big < 2; big++) {
 		size_t head = big ? BIG : 40;
 
-		for (size_t period = 1; period <= 12; period++) {
+		for (size_t pi = 0; pi < sizeof(periods) / sizeof(*periods);
+		    pi++) {
+			size_t period = periods[pi];
+
 			for (int tail = 0; tail < 2; tail++) {
 				size_t n = head + 300 + (size_t)tail, zl;
 				unsigned char *z;
@@ -1240,11 +1270,14 @@ decoder_output_matches_zlib_at_the_edges(void)
 					CU_FAIL("deflate");
 					continue;
 				}
-				memset(back, 0xa5, n + 1);
+				memset(back, 0xa5, n + GUARD);
 				EXPECT(dexf_deflate_decode(z, zl, back, n) ==
 				    0 && memcmp(back, in, n) == 0, "%zu bytes, "
 				    "period %zu, tail %d: decodes", n, period,
 				    tail);
+				EXPECT(memcmp(back + n, guard, GUARD) == 0,
+				    "%zu bytes, period %zu, tail %d: nothing "
+				    "written past the output", n, period, tail);
 				EXPECT(dexf_deflate_decode(z, zl, back, n - 1)
 				    == -1 && dexf_deflate_decode(z, zl, back,
 				    n + 1) == -1, "%zu bytes, period %zu: "
@@ -1254,7 +1287,28 @@ decoder_output_matches_zlib_at_the_edges(void)
 			}
 		}
 	}
-	UA_INT(tried, 48);
+	UA_INT(tried, 2 * 2 * sizeof(periods) / sizeof(*periods));
+	/* Output cut short anywhere around a long match, with input to
+	 * spare: refused, and nothing written past the end given (the fast
+	 * loop's copies run up to 15 bytes past a match). */
+	make_data(in, 2000, DATA_TEXT, 3);
+	for (size_t i = 0; i < 300; i++)
+		in[1000 + i] = (unsigned char)('A' + i % 32);
+	{
+		size_t zl, bad = 0;
+		unsigned char *z = unit_raw_deflate(in, 2000, 6,
+		    Z_DEFAULT_STRATEGY, Z_FULL_FLUSH, &zl);
+
+		UA(z != NULL);
+		for (size_t cut = 1000; z != NULL && cut < 1340; cut++) {
+			memset(back, 0xa5, cut + GUARD);
+			if (dexf_deflate_decode(z, zl, back, cut) != -1 ||
+			    memcmp(back + cut, guard, GUARD) != 0)
+				bad++;
+		}
+		UA_INT(bad, 0);
+		free(z);
+	}
 	/* flips across a large text chunk from zlib and one from igzip */
 	make_data(in, BIG, DATA_TEXT, 7);
 	for (int src = 0; src < 2; src++) {
