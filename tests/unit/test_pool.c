@@ -244,11 +244,28 @@ deflated_chunks_on_one_thread(void)
 	decode_window(1, 1);
 }
 
+/*
+ * The linear digests take the chunks in stream order whoever hashes them:
+ * the linear thread, or the worker that has just decoded the next chunk.
+ * Stored chunks come back fast, so the turns meet often; many rounds
+ * with 2 to 4 threads give a broken hand-over (two hashing at once, one
+ * overtaking the other) many chances to show in the digest.
+ */
+static void
+linear_order_holds_under_contention(void)
+{
+	for (int round = 0; round < 8; round++)
+		for (int threads = 2; threads <= 4; threads++)
+			decode_window(round % 2, threads);
+}
+
 static const unit_test tests[] = {
 	{ "slots_in_flight", slots_in_flight },
 	{ "deflated_chunks_with_workers", deflated_chunks_with_workers },
 	{ "stored_chunks_with_workers", stored_chunks_with_workers },
 	{ "deflated_chunks_on_one_thread", deflated_chunks_on_one_thread },
+	{ "linear_order_holds_under_contention",
+	    linear_order_holds_under_contention },
 	{ NULL, NULL }
 };
 
