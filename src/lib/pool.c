@@ -48,9 +48,10 @@ struct dexf_pool {
 	dexf_mdset *lin_md;
 	size_t *lq, lqhead, lqlen;
 	unsigned char *lin_done;
-	/* someone (the linear thread or a worker) is hashing the head of
-	 * the linear FIFO: the next head must wait for it */
+	/* someone (the linear thread or a worker) is hashing the slot
+	 * taken last from the linear FIFO: the next must wait for it */
 	int lin_busy;
+	size_t worker_turns;          /* of those, taken by a worker */
 	int lin_failed, lin_started;
 	/* what the caller sleeps on: a slot, every slot (drain) or nothing;
 	 * a finished slot wakes it only if it is that one */
@@ -269,6 +270,7 @@ run(void *arg)
 		if (p->lin_busy)
 			continue;
 		linear_turn(p);
+		p->worker_turns++;
 		/* the next outputs may be waiting already */
 		if (p->lqlen > 0 && p->state[p->lq[p->lqhead]] == S_DONE)
 			pthread_cond_signal(&p->lin_work);
@@ -574,6 +576,17 @@ dexf_pool_set_linear(dexf_pool *p, dexf_mdset *md)
 	if (md != NULL)
 		p->lin_failed = 0;
 	pthread_mutex_unlock(&p->mu);
+}
+
+size_t
+dexf_pool_worker_turns(dexf_pool *p)
+{
+	size_t n;
+
+	pthread_mutex_lock(&p->mu);
+	n = p->worker_turns;
+	pthread_mutex_unlock(&p->mu);
+	return n;
 }
 
 int

@@ -4,7 +4,9 @@
  * The caller owns ordering: it fills slot i, submits it, and later waits
  * for slot i and consumes it in stream order.  Workers only ever touch a
  * submitted slot.  The linear digests, which must see the stream in
- * order, run on a thread of their own (dexf_pool_set_linear()); writes and
+ * order, run one chunk at a time, in order, on a thread of their own or
+ * on the worker that has just decoded the next chunk
+ * (dexf_pool_set_linear()); writes and
  * the Merkle root stay on the caller's thread, so the output does not
  * depend on the number of threads (nor on which worker took which chunk:
  * each chunk is compressed by a fresh stream).
@@ -73,7 +75,9 @@ void dexf_pool_drain(dexf_pool *p);
 /*
  * Stream-order work: md (the item's linear digests) is fed every slot
  * submitted from now on, in submission order, on a thread of its own when
- * the pool has workers (inline otherwise).  Encode: the input, while the
+ * the pool has workers (inline otherwise; decoding, a worker that has just
+ * finished the next slot in order does it itself when the turn is free).
+ * Encode: the input, while the
  * worker compresses it; decode: the output once the worker is done (a
  * chunk that failed is zeroed first, so the digests can only mismatch).
  * wait() returns a slot only when md is done with it too.  NULL turns it
@@ -83,6 +87,9 @@ void dexf_pool_set_linear(dexf_pool *p, dexf_mdset *md);
 /* Nonzero when a digest update failed since linear work was last turned
  * on (turning it off keeps the answer). */
 int dexf_pool_linear_failed(const dexf_pool *p);
+/* How many slots' linear work a worker did rather than the linear thread,
+ * over the pool's life (for the tests). */
+size_t dexf_pool_worker_turns(dexf_pool *p);
 /* Online CPUs, at least 1. */
 int dexf_online_cpus(void);
 

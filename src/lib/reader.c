@@ -821,7 +821,8 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 	/*
 	 * Pipeline: this thread reads and checks index entries and hands
 	 * chunks to workers (read, inflate, leaf hash, CRC-32); the linear
-	 * digests run in stream order on the pool's linear thread; this
+	 * digests run in stream order, on the pool's linear thread or on
+	 * the worker that decoded the chunk; this
 	 * thread takes the chunks back in order for the Merkle root, the
 	 * combined CRC-32 and the output.  An index entry that stops the
 	 * scan is held back until the chunks before it are accounted for.
@@ -899,8 +900,8 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 					first_rc = DEXF_EINTEGRITY;
 				if (s->bad_chunk)
 					s->bad_chunk(s->ctx, wr, why);
-				/* Unknown bytes: the linear thread zeroed
-				 * them, so the recomputed digests can only
+				/* Unknown bytes: the pool zeroed them for
+				 * the linear digests, so those can only
 				 * mismatch now, which is the truth. */
 				dexf_leaf_hash(leaf, sl->plain, (size_t)plain);
 				sl->crc = dexf_crc32(0, sl->plain,

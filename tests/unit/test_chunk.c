@@ -857,8 +857,8 @@ padded(struct crafted *k, unsigned p)
  * 'a's: if valid, 4 + tail of them; if not, as many as a decoder that
  * skipped the failing check would make (286 read as a match of length
  * 0), so that only that check can refuse it.  With a tail of 300 the
- * match is decoded with more than 8 bytes of input and 258 of output
- * still ahead (the decoder's fast loop). */
+ * match is decoded with more than 8 bytes of input and 258 + 16 of
+ * output still ahead (the decoder's fast loop). */
 static size_t
 fixed_case(struct crafted *k, const char *name, int rc, unsigned lsym,
     unsigned dcode, unsigned tail)
@@ -1217,18 +1217,19 @@ done:
 }
 
 /* The decoder's output paths: literals read in pairs (chunks of 64 KiB
- * and more) and one at a time, matches of every distance up to 12 that
- * run to the last byte of the output (no room for wide copies), and
+ * and more) and one at a time, matches of short and long distances that
+ * run to the last byte of the output (no room left for wide copies), and
  * literals at the last byte.  Each chunk must decode to its plaintext,
  * and be refused one byte shorter or longer, as zlib does; flipped bits
  * in the large chunks get zlib's verdict and bytes. */
 static void
 decoder_output_matches_zlib_at_the_edges(void)
 {
-	/* Periods up to 12 make short-distance copies; from 16, the
-	 * 16-byte ones.  With 300 bytes of pattern, periods 27 to 41 put a
-	 * 258-byte match where less than 258 + 16 bytes of output are left:
-	 * the fast loop must have handed over by then. */
+	/* Periods below 8 make byte-wise copies (1: a fill), 8 to 15
+	 * 8-byte ones and from 16 the 16-byte ones.  With 300 bytes of
+	 * pattern, periods from 27 to 42 (32 and 33 here) put a 258-byte
+	 * match where less than 258 + 16 bytes of output are left: the fast
+	 * loop must have handed over by then. */
 	static const size_t periods[] = {
 		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 16, 17, 24, 32, 33
 	};

@@ -212,6 +212,12 @@ decode_window(int compress, int threads)
 		wr++;
 	}
 	dexf_pool_set_linear(p, NULL);
+	/* the first chunk is always a worker's turn: the linear thread
+	 * waits for it, and nobody holds the turn yet */
+	if (threads > 1)
+		EXPECT(dexf_pool_worker_turns(p) > 0, "%s, %d threads: a "
+		    "worker hashed the chunk it decoded into the linear "
+		    "digests", compress ? "deflate" : "store", threads);
 	UA_INT(dexf_mdset_final(&md, hex), 0);
 	if ((expect = malloc((size_t)NCH * CHUNK)) != NULL) {
 		memcpy(expect, c.plain, (size_t)NCH * CHUNK);
@@ -247,9 +253,10 @@ deflated_chunks_on_one_thread(void)
 /*
  * The linear digests take the chunks in stream order whoever hashes them:
  * the linear thread, or the worker that has just decoded the next chunk.
- * Stored chunks come back fast, so the turns meet often; many rounds
- * with 2 to 4 threads give a broken hand-over (two hashing at once, one
- * overtaking the other) many chances to show in the digest.
+ * Chunks of 64 KiB (stored ones fastest) come back often, so the turns
+ * meet often; many rounds with 2 to 4 threads give a broken hand-over
+ * (two hashing at once, one overtaking the other) many chances to show
+ * in the digest.
  */
 static void
 linear_order_holds_under_contention(void)
