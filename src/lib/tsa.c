@@ -40,6 +40,7 @@
 #include <openssl/x509v3.h>
 
 #include "cms.h"
+#include "digest.h"
 #include "tsa.h"
 
 #define TSA_CONTENT_QUERY "application/timestamp-query"
@@ -379,7 +380,6 @@ dexf_tsa_request(const char *url, const unsigned char *data, size_t len,
 	char *host = NULL, *port = NULL, *path = NULL, *query = NULL;
 	char *fullpath = NULL, why[600];
 	unsigned char md[32], *reqder = NULL, *p = NULL;
-	unsigned int mdlen = 0;
 	int ssl = 0, n, rc = 0;
 	TS_REQ *req = NULL;
 	ASN1_INTEGER *nonce = NULL;
@@ -421,7 +421,7 @@ dexf_tsa_request(const char *url, const unsigned char *data, size_t len,
 	}
 	if (timeout <= 0)
 		timeout = TSA_DEFAULT_TIMEOUT;
-	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
+	if (dexf_sha256(md, data, len) != 0 ||
 	    (req = make_request(md, &nonce)) == NULL ||
 	    (n = i2d_TS_REQ(req, &reqder)) <= 0 ||
 	    (reqbio = BIO_new_mem_buf(reqder, n)) == NULL) {
