@@ -6,10 +6,10 @@
  * submitted slot.  The linear digests, which must see the stream in
  * order, run one chunk at a time, in order, on a thread of their own or
  * on the worker that has just decoded the next chunk
- * (dexf_pool_set_linear()); writes and
- * the Merkle root stay on the caller's thread, so the output does not
- * depend on the number of threads (nor on which worker took which chunk:
- * each chunk is compressed by a fresh stream).
+ * (dexf_pool_set_linear()); writes and the Merkle root stay on the
+ * caller's thread, so the output does not depend on the number of threads
+ * (nor on which worker took which chunk: each chunk is compressed by a
+ * fresh stream).
  */
 #ifndef DEXF_POOL_H
 #define DEXF_POOL_H
@@ -77,9 +77,9 @@ void dexf_pool_drain(dexf_pool *p);
  * submitted from now on, in submission order, on a thread of its own when
  * the pool has workers (inline otherwise; decoding, a worker that has just
  * finished the next slot in order does it itself when the turn is free).
- * Encode: the input, while the
- * worker compresses it; decode: the output once the worker is done (a
- * chunk that failed is zeroed first, so the digests can only mismatch).
+ * Encode: the input, while the worker compresses it; decode: the output
+ * once the worker is done (a chunk that failed is zeroed first, so the
+ * digests can only mismatch).
  * wait() returns a slot only when md is done with it too.  NULL turns it
  * off; call only when no slot is in flight.
  */

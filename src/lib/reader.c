@@ -822,10 +822,10 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 	 * Pipeline: this thread reads and checks index entries and hands
 	 * chunks to workers (read, inflate, leaf hash, CRC-32); the linear
 	 * digests run in stream order, on the pool's linear thread or on
-	 * the worker that decoded the chunk; this
-	 * thread takes the chunks back in order for the Merkle root, the
-	 * combined CRC-32 and the output.  An index entry that stops the
-	 * scan is held back until the chunks before it are accounted for.
+	 * the worker that decoded the chunk; this thread takes the chunks
+	 * back in order for the Merkle root, the combined CRC-32 and the
+	 * output.  An index entry that stops the scan is held back until
+	 * the chunks before it are accounted for.
 	 */
 	dexf_pool_set_linear(r->pool, &md);
 	{
