@@ -180,6 +180,18 @@ entry(int kind, unsigned sym)
 	return K_SYM | sym << 16;
 }
 
+/* The low n bits of code, in reverse order (deflate sends Huffman codes
+ * from their first bit on; the lookup is indexed by the bits as read). */
+static inline unsigned
+reverse(unsigned code, unsigned n)
+{
+	code = (code & 0x5555u) << 1 | (code >> 1 & 0x5555u);
+	code = (code & 0x3333u) << 2 | (code >> 2 & 0x3333u);
+	code = (code & 0x0f0fu) << 4 | (code >> 4 & 0x0f0fu);
+	code = (code & 0x00ffu) << 8 | (code >> 8 & 0x00ffu);
+	return code >> (16 - n);
+}
+
 /* Build a code from lengths with inflate_table()'s checks; -1 when zlib
  * would reject it. */
 static int
@@ -187,6 +199,10 @@ huff_build(struct huff *h, const uint8_t *len, unsigned n, int kind)
 {
 	uint16_t offs[MAXBITS + 1], next[MAXBITS + 1];
 	int left = 1, max = 0;
+	/* in locals: a store to the table could otherwise be taken to
+	 * change h->rootbits, which the loops would then reload */
+	uint32_t *const root = h->root, *const pair = h->pair;
+	const unsigned rbits = h->rootbits, size = 1u << rbits;
 
 	h->kind = kind;
 	memset(h->count, 0, sizeof(h->count));
@@ -214,38 +230,36 @@ huff_build(struct huff *h, const uint8_t *len, unsigned n, int kind)
 		offs[l + 1] = (uint16_t)(offs[l] + h->count[l]);
 		next[l + 1] = (uint16_t)((next[l] + h->count[l]) << 1);
 	}
-	memset(h->root, 0, sizeof(*h->root) << h->rootbits);
+	memset(root, 0, sizeof(*root) << rbits);
 	for (unsigned s = 0; s < n; s++) {
-		unsigned l = len[s], code, rev = 0;
+		unsigned l = len[s], rev;
 		uint32_t e;
 
 		if (l == 0)
 			continue;
 		h->sym[offs[l]++] = (uint16_t)s;
-		if (l > h->rootbits)
+		if (l > rbits)
 			continue;
-		code = next[l]++;
-		for (unsigned i = 0; i < l; i++)
-			rev |= ((code >> i) & 1u) << (l - 1 - i);
+		rev = reverse(next[l]++, l);
 		e = entry(kind, s) + l;
 		if (kind == LENS && s < 256)
 			e |= E_LIT;
-		for (unsigned i = rev; i < (1u << h->rootbits); i += 1u << l)
-			h->root[i] = e;
+		for (unsigned i = rev; i < size; i += 1u << l)
+			root[i] = e;
 	}
 	/* literal pairs: the second code is read from the bits after the
 	 * first; it must fit in what is left of the lookup bits.  Without a
 	 * pair table the decoder reads literals one at a time. */
-	for (unsigned i = 0; h->pair != NULL && i < (1u << h->rootbits); i++) {
-		uint32_t e = h->root[i], e2;
+	for (unsigned i = 0; pair != NULL && i < size; i++) {
+		uint32_t e = root[i], e2;
 
-		h->pair[i] = e;
+		pair[i] = e;
 		if (E_KIND(e) != K_SYM || E_BITS(e) == 0)
 			continue;
-		e2 = h->root[i >> E_BITS(e)];
+		e2 = root[i >> E_BITS(e)];
 		if (E_KIND(e2) == K_SYM && E_BITS(e2) != 0 &&
-		    E_BITS(e) + E_BITS(e2) <= h->rootbits)
-			h->pair[i] = K_SYM2 | E_LIT | (E_BITS(e) + E_BITS(e2)) |
+		    E_BITS(e) + E_BITS(e2) <= rbits)
+			pair[i] = K_SYM2 | E_LIT | (E_BITS(e) + E_BITS(e2)) |
 			    (E_VAL(e) | E_VAL(e2) << 8) << 16;
 	}
 	return 0;
