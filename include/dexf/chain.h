@@ -150,7 +150,10 @@ DEXF_EXTERN void dexf_appender_close(dexf_appender *a);
 /*
  * Append one signed record (and its time-stamp token and attachments).
  * The record is durable when the call returns 0; a crash before leaves
- * the container as it was.
+ * the container as it was.  Records go only to the file opened and
+ * locked: once `path` names another file (moved, or another renamed over
+ * it), the call fails with DEXF_EIO, the file opened is left as it was,
+ * and every later call fails too.
  */
 DEXF_EXTERN int dexf_appender_add_custody(dexf_appender *a,
 	const dexf_custody *c);

@@ -50,6 +50,7 @@ struct dexf_appender {
 	char head[65];
 	int damage_next;          /* tests: spoil the next generation's
 	                           * first (1) or last (2) byte */
+	int gone;                 /* the path names another file now */
 };
 
 static int
@@ -103,24 +104,39 @@ dexf_appender_head(const dexf_appender *a)
 	return a && a->head[0] ? a->head : NULL;
 }
 
-/* (Re)open the reader on the container as it is now. */
+/*
+ * (Re)open the reader on the container as it is now.  The reader opens
+ * the path, and records are written through a->fd, the file opened and
+ * locked: if the path no longer names that file (moved, or another
+ * renamed over it), the reader would describe another container, and an
+ * append would write at its size into ours.  No reader, then: every
+ * later call refuses.
+ */
 static int
 load(dexf_appender *a)
 {
+	struct stat ours, theirs;
 	int rc;
 
 	dexf_reader_free(a->r);
 	a->r = NULL;
 	if (dexf_reader_new(&a->r) != 0)
 		return fail(a, DEXF_ENOMEM, "out of memory");
-	if ((rc = dexf_reader_open(a->r, a->path)) != 0) {
-		/* a reader that did not open is no reader: calls refuse */
+	if ((rc = dexf_reader_open(a->r, a->path)) != 0)
 		fail(a, rc, "%s", dexf_reader_errmsg(a->r));
+	else if (fstat(a->fd, &ours) != 0 || fstat(a->r->fd, &theirs) != 0)
+		rc = fail(a, DEXF_EIO, "%s: %s", a->path, strerror(errno));
+	else if ((a->gone = ours.st_dev != theirs.st_dev ||
+	    ours.st_ino != theirs.st_ino))
+		rc = fail(a, DEXF_EIO, "%s: not the file opened for "
+		    "appending any more (moved or replaced): nothing more is "
+		    "written", a->path);
+	if (rc != 0) {
+		/* a reader that did not open is no reader: calls refuse */
 		dexf_reader_free(a->r);
 		a->r = NULL;
-		return rc;
 	}
-	return 0;
+	return rc;
 }
 
 static int
@@ -515,6 +531,10 @@ out:
 			rc = fail(a, DEXF_EIO, "%s; the container could not be "
 			    "cut back to its %llu bytes before the append: %s",
 			    why, (unsigned long long)old_end, strerror(errno));
+		} else if (a->gone) {
+			rc = fail(a, DEXF_EIO, "%s; the file opened was cut "
+			    "back to its %llu bytes, as it was", why,
+			    (unsigned long long)old_end);
 		} else if (reread && load(a) != 0) {
 			char again[sizeof(a->err.msg)];
 

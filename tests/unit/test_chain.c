@@ -204,6 +204,64 @@ appender_refuses_bad_input_and_leaves_the_file(void)
 	UA_INT(after.st_size, before.st_size);
 }
 
+/*
+ * Another container renamed over the path while an appender has the
+ * original open: records go to the file that was opened, verified and
+ * locked, or nowhere.  Before, the appender read the chain back by path,
+ * took the other file's size and directory for its next append, and wrote
+ * and then cut the original at that offset.
+ */
+static void
+appender_refuses_a_file_swapped_under_its_path(void)
+{
+	char path[512], other[512], keep[512];
+	dexf_append_opts o = opts("ecdsa256");
+	dexf_appender *a = NULL;
+	dexf_item_ref items[] = { { "data.bin", NULL } };
+	dexf_custody c;
+	unsigned char *orig_a = NULL, *orig_b = NULL, *now_a, *now_b;
+	size_t la = 0, lb = 0, na = 0, nb = 0;
+
+	unit_join(path, sizeof(path), dir, "swap.dexf");
+	unit_join(other, sizeof(other), dir, "swap-other.dexf");
+	unit_join(keep, sizeof(keep), dir, "swap-keep.dexf");
+	memset(&c, 0, sizeof(c));
+	c.action = "examined";
+	c.items = items;
+	c.nitems = 1;
+	make(path, 1);
+	make(other, 1);
+	/* the original grows past the other one's size */
+	UA_INT(dexf_appender_open(&a, path, &o), 0);
+	UA_INT(dexf_appender_add_custody(a, &c), 0);
+	dexf_appender_close(a);
+	a = NULL;
+	UA_INT(link(path, keep), 0);
+	orig_a = unit_read_file(path, &la);
+	orig_b = unit_read_file(other, &lb);
+	UA(orig_a != NULL && orig_b != NULL && la > lb);
+
+	UA_INT(dexf_appender_open(&a, path, &o), 0);
+	UA_INT(rename(other, path), 0);
+	UA_INT(dexf_appender_add_custody(a, &c), DEXF_EIO);
+	UA_HAS(dexf_appender_errmsg(a), "moved or replaced");
+	UA_HAS(dexf_appender_errmsg(a), "the file opened was cut back");
+	/* and no later call writes anything either */
+	UA(dexf_appender_add_custody(a, &c) != 0);
+	dexf_appender_close(a);
+
+	now_a = unit_read_file(keep, &na);
+	now_b = unit_read_file(path, &nb);
+	EXPECT(now_a != NULL && na == la && memcmp(now_a, orig_a, la) == 0,
+	    "the original is as it was (%zu bytes, was %zu)", na, la);
+	EXPECT(now_b != NULL && nb == lb && memcmp(now_b, orig_b, lb) == 0,
+	    "the file now at the path is as it was");
+	free(orig_a);
+	free(orig_b);
+	free(now_a);
+	free(now_b);
+}
+
 static void
 second_appender_gets_ebusy(void)
 {
@@ -407,6 +465,8 @@ static const unit_test tests[] = {
 	    appended_records_are_verified_in_sequence },
 	{ "appender_refuses_bad_input_and_leaves_the_file",
 	    appender_refuses_bad_input_and_leaves_the_file },
+	{ "appender_refuses_a_file_swapped_under_its_path",
+	    appender_refuses_a_file_swapped_under_its_path },
 	{ "second_appender_gets_ebusy", second_appender_gets_ebusy },
 	{ "interrupted_append_is_a_note_and_is_removed",
 	    interrupted_append_is_a_note_and_is_removed },
