@@ -138,7 +138,9 @@ typedef struct dexf_append_opts {
  * process holds it), check the container structure and the existing record
  * chain (links and signature validity, not trust), and load the signer.
  * Bytes left by an interrupted append are removed before the first record
- * is added.  Nothing is written until a dexf_appender_add_*() call.
+ * is added.  Nothing is written until a dexf_appender_add_*() call.  If
+ * the file at `path` changes while it is checked (moved, or another
+ * renamed over it), DEXF_EIO.
  */
 DEXF_EXTERN int dexf_appender_open(dexf_appender **out, const char *path,
 	const dexf_append_opts *opts);
@@ -153,7 +155,7 @@ DEXF_EXTERN void dexf_appender_close(dexf_appender *a);
  * the container as it was.  Records go only to the file opened and
  * locked: once `path` names another file (moved, or another renamed over
  * it), the call fails with DEXF_EIO, the file opened is left as it was,
- * and every later call fails too.
+ * and every later dexf_appender_add_*() call fails too.
  */
 DEXF_EXTERN int dexf_appender_add_custody(dexf_appender *a,
 	const dexf_custody *c);

@@ -139,6 +139,45 @@ load(dexf_appender *a)
 	return rc;
 }
 
+void (*dexf_appender_open_hook)(int stage, const char *path);
+
+/*
+ * dexf_verify() checks the chain through the path; the appender's reader,
+ * through the path again, is checked to be the file opened (load()).  In
+ * between, the path may have named another file.  So the chain checked
+ * must be the one loaded: its newest record here, with the same digest,
+ * and none after it.  Otherwise a record would be linked to another
+ * container's head, in a file nobody checked.
+ */
+static int
+same_chain(dexf_appender *a)
+{
+	const dexf_zipr_entry *e;
+	char name[64], hex[65];
+	unsigned char *buf, md[32];
+	size_t len;
+	int rc;
+
+	dexf_record_entry(name, sizeof(name), a->last + 1, "xml");
+	if (dexf_zipr_find(&a->r->z, name) != NULL)
+		goto other;
+	dexf_record_entry(name, sizeof(name), a->last, "xml");
+	if ((e = dexf_zipr_find(&a->r->z, name)) == NULL)
+		goto other;
+	if ((rc = dexf_zipr_slurp(&a->r->z, e, DEXF_MAX_RECORD, &buf,
+	    &len)) != 0)
+		return fail(a, rc, "%s", dexf_errstr(&a->r->err));
+	dexf_sha256(md, buf, len);
+	free(buf);
+	dexf_hex(hex, md, 32);
+	if (strcmp(hex, a->head) == 0)
+		return 0;
+other:
+	return fail(a, DEXF_EIO, "%s: changed while it was being checked "
+	    "(its newest record is not the one verified): nothing is "
+	    "written", a->path);
+}
+
 static int
 chain_full(dexf_appender *a)
 {
@@ -185,6 +224,8 @@ dexf_appender_open(dexf_appender **out, const char *path,
 		    "%s: %s", path, errno == EWOULDBLOCK ? "another process "
 		    "is appending to this container (it is locked); try "
 		    "again when it has finished" : strerror(errno));
+	if (dexf_appender_open_hook != NULL)
+		dexf_appender_open_hook(0, path);
 	/* Only a container that verifies gets a new record: its chain, its
 	 * seal and its structure (not trust, not the evidence data). */
 	memset(&vo, 0, sizeof(vo));
@@ -219,8 +260,15 @@ dexf_appender_open(dexf_appender **out, const char *path,
 	dexf_report_free(rep);
 	if (a->last >= 999999)
 		return chain_full(a);
+	if (dexf_appender_open_hook != NULL)
+		dexf_appender_open_hook(1, path);
 	if ((rc = load(a)) != 0)
 		return rc;
+	if ((rc = same_chain(a)) != 0) {
+		dexf_reader_free(a->r);
+		a->r = NULL;
+		return rc;
+	}
 	if ((rc = dexf_signer_load(&a->signer, o->key, o->cert, o->chain,
 	    o->passphrase, &a->err)) != 0)
 		return rc;

@@ -11,4 +11,9 @@
  * test that the appender takes it out again; not exported. */
 void dexf_appender_damage_next(dexf_appender *a, int last);
 
+/* Called by dexf_appender_open() with the path once the file is open and
+ * locked (stage 0) and once its chain is checked (stage 1), to test what
+ * it does when the file at the path changes meanwhile; tests only. */
+extern void (*dexf_appender_open_hook)(int stage, const char *path);
+
 #endif

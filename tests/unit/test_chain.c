@@ -262,6 +262,68 @@ appender_refuses_a_file_swapped_under_its_path(void)
 	free(now_b);
 }
 
+/* The open-time hook of the test below: another container at the path
+ * while the chain is checked, the original back before it is loaded. */
+static char swap_keep[512], swap_other[512];
+
+static void
+swap_for_the_check(int stage, const char *path)
+{
+	if (stage == 0) {
+		UA_INT(rename(path, swap_keep), 0);
+		UA_INT(rename(swap_other, path), 0);
+	} else {
+		UA_INT(rename(path, swap_other), 0);
+		UA_INT(rename(swap_keep, path), 0);
+	}
+}
+
+/* The check before the first record goes by path: the chain it checked
+ * must be the one in the file opened, or nothing is appended. */
+static void
+appender_refuses_a_file_swapped_for_its_check(void)
+{
+	char path[512];
+	dexf_append_opts o = opts("ecdsa256");
+	dexf_appender *a = NULL;
+	dexf_item_ref items[] = { { "data.bin", NULL } };
+	dexf_custody c;
+	unsigned char *orig_a, *orig_b, *now_a, *now_b;
+	size_t la = 0, lb = 0, na = 0, nb = 0;
+
+	unit_join(path, sizeof(path), dir, "swap2.dexf");
+	unit_join(swap_other, sizeof(swap_other), dir, "swap2-other.dexf");
+	unit_join(swap_keep, sizeof(swap_keep), dir, "swap2-keep.dexf");
+	make(path, 1);
+	make(swap_other, 1);
+	orig_a = unit_read_file(path, &la);
+	orig_b = unit_read_file(swap_other, &lb);
+	dexf_appender_open_hook = swap_for_the_check;
+	UA_INT(dexf_appender_open(&a, path, &o), DEXF_EIO);
+	dexf_appender_open_hook = NULL;
+	UA_HAS(dexf_appender_errmsg(a), "changed while it was being checked");
+	memset(&c, 0, sizeof(c));
+	c.action = "examined";
+	c.items = items;
+	c.nitems = 1;
+	UA(dexf_appender_add_custody(a, &c) != 0);
+	dexf_appender_close(a);
+	now_a = unit_read_file(path, &na);
+	now_b = unit_read_file(swap_other, &nb);
+	EXPECT(orig_a != NULL && now_a != NULL && na == la &&
+	    memcmp(now_a, orig_a, la) == 0, "the file opened is as it was");
+	EXPECT(orig_b != NULL && now_b != NULL && nb == lb &&
+	    memcmp(now_b, orig_b, lb) == 0, "the file checked is as it was");
+	/* with nothing moving, the same file takes a record */
+	UA_INT(dexf_appender_open(&a, path, &o), 0);
+	UA_INT(dexf_appender_add_custody(a, &c), 0);
+	dexf_appender_close(a);
+	free(orig_a);
+	free(orig_b);
+	free(now_a);
+	free(now_b);
+}
+
 static void
 second_appender_gets_ebusy(void)
 {
@@ -467,6 +529,8 @@ static const unit_test tests[] = {
 	    appender_refuses_bad_input_and_leaves_the_file },
 	{ "appender_refuses_a_file_swapped_under_its_path",
 	    appender_refuses_a_file_swapped_under_its_path },
+	{ "appender_refuses_a_file_swapped_for_its_check",
+	    appender_refuses_a_file_swapped_for_its_check },
 	{ "second_appender_gets_ebusy", second_appender_gets_ebusy },
 	{ "interrupted_append_is_a_note_and_is_removed",
 	    interrupted_append_is_a_note_and_is_removed },
