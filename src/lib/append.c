@@ -141,6 +141,28 @@ load(dexf_appender *a)
 
 void (*dexf_appender_open_hook)(int stage, const char *path);
 
+/* Digest of entry `name` (at most max bytes) into md; 0 if absent, 1 if
+ * present, -1 with *rc set when it cannot be read. */
+static int
+entry_digest(dexf_appender *a, const char *name, size_t max,
+    unsigned char md[32], int *rc)
+{
+	const dexf_zipr_entry *e = dexf_zipr_find(&a->r->z, name);
+	unsigned char *buf;
+	size_t len;
+
+	*rc = 0;
+	if (e == NULL)
+		return 0;
+	if ((*rc = dexf_zipr_slurp(&a->r->z, e, max, &buf, &len)) != 0) {
+		fail(a, *rc, "%s", dexf_errstr(&a->r->err));
+		return -1;
+	}
+	dexf_sha256(md, buf, len);
+	free(buf);
+	return 1;
+}
+
 /*
  * dexf_verify() checks the chain through the path; the appender's reader,
  * through the path again, is checked to be the file opened (load()).  In
@@ -152,27 +174,22 @@ void (*dexf_appender_open_hook)(int stage, const char *path);
 static int
 same_chain(dexf_appender *a)
 {
-	const dexf_zipr_entry *e;
 	char name[64], hex[65];
-	unsigned char *buf, md[32];
-	size_t len;
-	int rc;
+	unsigned char md[32];
+	int rc, has;
 
 	dexf_record_entry(name, sizeof(name), a->last + 1, "xml");
-	if (dexf_zipr_find(&a->r->z, name) != NULL)
-		goto other;
-	dexf_record_entry(name, sizeof(name), a->last, "xml");
-	if ((e = dexf_zipr_find(&a->r->z, name)) == NULL)
-		goto other;
-	if ((rc = dexf_zipr_slurp(&a->r->z, e, DEXF_MAX_RECORD, &buf,
-	    &len)) != 0)
-		return fail(a, rc, "%s", dexf_errstr(&a->r->err));
-	dexf_sha256(md, buf, len);
-	free(buf);
-	dexf_hex(hex, md, 32);
-	if (strcmp(hex, a->head) == 0)
-		return 0;
-other:
+	if (dexf_zipr_find(&a->r->z, name) == NULL) {
+		dexf_record_entry(name, sizeof(name), a->last, "xml");
+		if ((has = entry_digest(a, name, DEXF_MAX_RECORD, md,
+		    &rc)) < 0)
+			return rc;
+		if (has == 1) {
+			dexf_hex(hex, md, 32);
+			if (strcmp(hex, a->head) == 0)
+				return 0;
+		}
+	}
 	return fail(a, DEXF_EIO, "%s: changed while it was being checked "
 	    "(its newest record is not the one verified): nothing is "
 	    "written", a->path);
@@ -262,9 +279,8 @@ dexf_appender_open(dexf_appender **out, const char *path,
 		return chain_full(a);
 	if (dexf_appender_open_hook != NULL)
 		dexf_appender_open_hook(1, path);
-	if ((rc = load(a)) != 0)
-		return rc;
-	if ((rc = same_chain(a)) != 0) {
+	if ((rc = load(a)) != 0 || (rc = same_chain(a)) != 0) {
+		/* no reader: a caller that goes on anyway is refused */
 		dexf_reader_free(a->r);
 		a->r = NULL;
 		return rc;
@@ -287,28 +303,6 @@ dexf_appender_open(dexf_appender **out, const char *path,
 	    (o->author.org != NULL && a->org == NULL))
 		return fail(a, DEXF_ENOMEM, "out of memory");
 	return 0;
-}
-
-/* Digest of entry `name` into md; 0 if absent, 1 if present. */
-static int
-entry_digest(dexf_appender *a, const char *name, unsigned char md[32],
-    int *rc)
-{
-	const dexf_zipr_entry *e = dexf_zipr_find(&a->r->z, name);
-	unsigned char *buf;
-	size_t len;
-
-	*rc = 0;
-	if (e == NULL)
-		return 0;
-	if ((*rc = dexf_zipr_slurp(&a->r->z, e, DEXF_MAX_SIGNATURE, &buf,
-	    &len)) != 0) {
-		fail(a, *rc, "%s", dexf_errstr(&a->r->err));
-		return -1;
-	}
-	dexf_sha256(md, buf, len);
-	free(buf);
-	return 1;
 }
 
 /* The manifest's SHA-256 of item `path` (a file item). */
@@ -479,11 +473,13 @@ append_record(dexf_appender *a, const char *kind, const dexf_custody *c,
 	rec.previous_entry = xname;
 	dexf_unhex(rec.previous_sha256, 32, a->head);
 	dexf_record_entry(sname, sizeof(sname), seq - 1, "p7s");
-	if ((has = entry_digest(a, sname, rec.prev_sig_sha256, &rc)) < 0)
+	if ((has = entry_digest(a, sname, DEXF_MAX_SIGNATURE,
+	    rec.prev_sig_sha256, &rc)) < 0)
 		return rc;
 	rec.has_prev_sig = has;
 	dexf_record_entry(tname, sizeof(tname), seq - 1, "tst");
-	if ((has = entry_digest(a, tname, rec.prev_tst_sha256, &rc)) < 0)
+	if ((has = entry_digest(a, tname, DEXF_MAX_SIGNATURE,
+	    rec.prev_tst_sha256, &rc)) < 0)
 		return rc;
 	rec.has_prev_tst = has;
 	dexf_record_entry(sname, sizeof(sname), seq, "p7s");

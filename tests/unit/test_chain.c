@@ -204,6 +204,35 @@ appender_refuses_bad_input_and_leaves_the_file(void)
 	UA_INT(after.st_size, before.st_size);
 }
 
+/* A custody record "examined" of data.bin, as the swap tests append. */
+static const dexf_item_ref data_bin[] = { { "data.bin", NULL } };
+
+static dexf_custody
+examined(void)
+{
+	dexf_custody c;
+
+	memset(&c, 0, sizeof(c));
+	c.action = "examined";
+	c.items = data_bin;
+	c.nitems = 1;
+	return c;
+}
+
+/* The file at path holds exactly `was` (len bytes, NULL if unread). */
+static void
+expect_bytes(const char *path, const unsigned char *was, size_t len,
+    const char *what)
+{
+	size_t n = 0;
+	unsigned char *now = unit_read_file(path, &n);
+
+	EXPECT(was != NULL && now != NULL && n == len &&
+	    memcmp(now, was, len) == 0, "%s is as it was (%zu bytes, was %zu)",
+	    what, n, len);
+	free(now);
+}
+
 /*
  * Another container renamed over the path while an appender has the
  * original open: records go to the file that was opened, verified and
@@ -217,18 +246,13 @@ appender_refuses_a_file_swapped_under_its_path(void)
 	char path[512], other[512], keep[512];
 	dexf_append_opts o = opts("ecdsa256");
 	dexf_appender *a = NULL;
-	dexf_item_ref items[] = { { "data.bin", NULL } };
-	dexf_custody c;
-	unsigned char *orig_a = NULL, *orig_b = NULL, *now_a, *now_b;
-	size_t la = 0, lb = 0, na = 0, nb = 0;
+	dexf_custody c = examined();
+	unsigned char *orig_a, *orig_b;
+	size_t la = 0, lb = 0;
 
 	unit_join(path, sizeof(path), dir, "swap.dexf");
 	unit_join(other, sizeof(other), dir, "swap-other.dexf");
 	unit_join(keep, sizeof(keep), dir, "swap-keep.dexf");
-	memset(&c, 0, sizeof(c));
-	c.action = "examined";
-	c.items = items;
-	c.nitems = 1;
 	make(path, 1);
 	make(other, 1);
 	/* the original grows past the other one's size */
@@ -250,16 +274,10 @@ appender_refuses_a_file_swapped_under_its_path(void)
 	UA(dexf_appender_add_custody(a, &c) != 0);
 	dexf_appender_close(a);
 
-	now_a = unit_read_file(keep, &na);
-	now_b = unit_read_file(path, &nb);
-	EXPECT(now_a != NULL && na == la && memcmp(now_a, orig_a, la) == 0,
-	    "the original is as it was (%zu bytes, was %zu)", na, la);
-	EXPECT(now_b != NULL && nb == lb && memcmp(now_b, orig_b, lb) == 0,
-	    "the file now at the path is as it was");
+	expect_bytes(keep, orig_a, la, "the original");
+	expect_bytes(path, orig_b, lb, "the file now at the path");
 	free(orig_a);
 	free(orig_b);
-	free(now_a);
-	free(now_b);
 }
 
 /* The open-time hook of the test below: another container at the path
@@ -286,10 +304,9 @@ appender_refuses_a_file_swapped_for_its_check(void)
 	char path[512];
 	dexf_append_opts o = opts("ecdsa256");
 	dexf_appender *a = NULL;
-	dexf_item_ref items[] = { { "data.bin", NULL } };
-	dexf_custody c;
-	unsigned char *orig_a, *orig_b, *now_a, *now_b;
-	size_t la = 0, lb = 0, na = 0, nb = 0;
+	dexf_custody c = examined();
+	unsigned char *orig_a, *orig_b;
+	size_t la = 0, lb = 0;
 
 	unit_join(path, sizeof(path), dir, "swap2.dexf");
 	unit_join(swap_other, sizeof(swap_other), dir, "swap2-other.dexf");
@@ -302,26 +319,16 @@ appender_refuses_a_file_swapped_for_its_check(void)
 	UA_INT(dexf_appender_open(&a, path, &o), DEXF_EIO);
 	dexf_appender_open_hook = NULL;
 	UA_HAS(dexf_appender_errmsg(a), "changed while it was being checked");
-	memset(&c, 0, sizeof(c));
-	c.action = "examined";
-	c.items = items;
-	c.nitems = 1;
 	UA(dexf_appender_add_custody(a, &c) != 0);
 	dexf_appender_close(a);
-	now_a = unit_read_file(path, &na);
-	now_b = unit_read_file(swap_other, &nb);
-	EXPECT(orig_a != NULL && now_a != NULL && na == la &&
-	    memcmp(now_a, orig_a, la) == 0, "the file opened is as it was");
-	EXPECT(orig_b != NULL && now_b != NULL && nb == lb &&
-	    memcmp(now_b, orig_b, lb) == 0, "the file checked is as it was");
+	expect_bytes(path, orig_a, la, "the file opened");
+	expect_bytes(swap_other, orig_b, lb, "the file checked");
 	/* with nothing moving, the same file takes a record */
 	UA_INT(dexf_appender_open(&a, path, &o), 0);
 	UA_INT(dexf_appender_add_custody(a, &c), 0);
 	dexf_appender_close(a);
 	free(orig_a);
 	free(orig_b);
-	free(now_a);
-	free(now_b);
 }
 
 static void
