@@ -39,10 +39,13 @@ int dexf_xml_take(xmlBufferPtr buf, dexf_schema_id schema, const char *what,
  * and the XML declaration (1.0, UTF-8) written; NULL, nothing left
  * allocated, when out of memory. */
 xmlTextWriterPtr dexf_xml_writer_new(xmlBufferPtr *buf);
-/* The checks of dexf_xml_take() on a document of our own making: 0 if a
- * reader would accept it. */
+/* The checks of dexf_xml_take(): 0 if a reader would accept the document.
+ * The schema check runs on the parser's events, without a tree; only a
+ * refusal runs the validating reader as well, for its message. */
 int dexf_xml_check(const unsigned char *doc, size_t len,
 	dexf_schema_id schema, const char *what, dexf_err *err);
+/* How many dexf_xml_check() calls needed the reader (for the tests). */
+size_t dexf_xml_check_fallbacks(void);
 
 /* 1 if `parent` has an <extensions> child holding an element marked
  * critical="true" (or "1"): content this version must not ignore. */

@@ -8,6 +8,7 @@
 
 #include "format.h"
 #include "manifest.h"
+#include "xmlsafe.h"
 #include "unit.h"
 
 #define UUID "urn:uuid:6f1c2a9e-3b7d-4c1e-9a55-0d2e8b7f4c31"
@@ -1073,11 +1074,95 @@ unvalidated_parse_refuses_what_the_schema_would(void)
 	free(xml);
 }
 
+/* dexf_xml_check(), which decides on the parser's SAX events and runs
+ * the validating reader only to explain a refusal: the validating parse's
+ * verdict and message, and a single pass for a valid manifest, also one
+ * of more than 10 MB (where libxml2 2.9.14 goes wrong on a static
+ * buffer). */
+static void
+xml_check_agrees_with_the_validating_parse(void)
+{
+	static const struct {
+		const char *from, *to;
+	} bad[] = {
+		{ " kind=\"file\"", " kind=\"fiel\"" },
+		{ "<size>1572864</size>", "<size>15x</size>" },
+		{ "<path>disk.img</path>", "<path>disk.img</path><path>x</path>" },
+		{ "</items>", "</itemz>" },
+		{ "<items>", "<items>&#1;" },
+		{ "<items>", "<items><!-- -- -->" },
+	};
+	dexf_manifest m, a;
+	dexf_err e1, e2;
+	char *xml = NULL;
+	size_t len = 0, before;
+
+	full_model(&m);
+	UA_INT(write_model(&m, &xml, &len), 0);
+	dexf_manifest_clear(&m);
+	if (xml == NULL)
+		return;
+	memset(&e2, 0, sizeof(e2));
+	before = dexf_xml_check_fallbacks();
+	UA_INT(dexf_xml_check((unsigned char *)xml, len, DEXF_SCHEMA_MANIFEST,
+	    "manifest.xml", &e2), 0);
+	UA_INT(dexf_xml_check_fallbacks() - before, 0);
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		char *b = replace(xml, bad[k].from, bad[k].to);
+		int rp, rc;
+
+		EXPECT(b != NULL, "case %zu applies", k);
+		if (b == NULL)
+			continue;
+		rp = parse_text(b, &a, &e1);
+		if (rp == 0)
+			dexf_manifest_clear(&a);
+		memset(&e2, 0, sizeof(e2));
+		before = dexf_xml_check_fallbacks();
+		rc = dexf_xml_check((unsigned char *)b, strlen(b),
+		    DEXF_SCHEMA_MANIFEST, "manifest.xml", &e2);
+		EXPECT(rp == DEXF_EFORMAT && rc == rp, "case %zu: refused by "
+		    "both (%d, %d)", k, rp, rc);
+		UA_STR(e2.msg, e1.msg);
+		UA_INT(dexf_xml_check_fallbacks() - before, 1);
+		free(b);
+	}
+	free(xml);
+
+	/* 20,000 items: about 11 MB */
+	header_model(&m);
+	for (int i = 0; i < 20000; i++) {
+		char path[64];
+		struct dexf_item *it = dexf_manifest_add_item(&m);
+
+		if (it == NULL)
+			break;
+		snprintf(path, sizeof(path), "tree/dir%02d/f%06d.txt", i % 16,
+		    i);
+		set_file_storage(it, path, 4096 + (uint64_t)i, 8, 1u << 20);
+		it->meta[M_MTIME] = S("2026-11-20T09:12:44Z");
+		it->meta[M_MODE] = S("0644");
+	}
+	UA_INT((int)m.nitems, 20000);
+	xml = NULL;
+	UA_INT(write_model(&m, &xml, &len), 0);
+	dexf_manifest_clear(&m);
+	EXPECT(len > 10u << 20, "the manifest has %zu bytes", len);
+	memset(&e2, 0, sizeof(e2));
+	before = dexf_xml_check_fallbacks();
+	UA_INT(dexf_xml_check((unsigned char *)xml, len, DEXF_SCHEMA_MANIFEST,
+	    "manifest.xml", &e2), 0);
+	UA_INT(dexf_xml_check_fallbacks() - before, 0);
+	free(xml);
+}
+
 static const unit_test tests[] = {
 	{ "write_then_parse_keeps_every_field",
 	    write_then_parse_keeps_every_field },
 	{ "unvalidated_parse_refuses_what_the_schema_would",
 	    unvalidated_parse_refuses_what_the_schema_would },
+	{ "xml_check_agrees_with_the_validating_parse",
+	    xml_check_agrees_with_the_validating_parse },
 	{ "write_then_parse_of_empty_manifest",
 	    write_then_parse_of_empty_manifest },
 	{ "write_refuses_schema_invalid_model",
