@@ -331,5 +331,9 @@ dexf_crc32(uint32_t crc, const void *p, size_t n)
 uint32_t
 dexf_crc32_combine(uint32_t crc1, uint32_t crc2, uint64_t len2)
 {
+	/* crc1 is multiplied by x^(8 len2) mod P and added to crc2: zero
+	 * stays zero (the first chunk of every item) */
+	if (crc1 == 0)
+		return crc2;
 	return (uint32_t)crc32_combine64(crc1, crc2, (z_off64_t)len2);
 }

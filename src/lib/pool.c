@@ -52,6 +52,7 @@ struct dexf_pool {
 	 * taken last from the linear FIFO: the next must wait for it */
 	int lin_busy;
 	size_t worker_turns;          /* of those, taken by a worker */
+	size_t caller_turns;          /* slots the caller processed waiting */
 	int lin_failed, lin_started;
 	/* what the caller sleeps on: a slot, every slot (drain) or nothing;
 	 * a finished slot wakes it only if it is that one */
@@ -214,6 +215,31 @@ linear_turn(dexf_pool *p)
 	wake_caller(p, i);
 }
 
+/* Slot i is processed (p->mu held, by a worker or the caller). */
+static void
+finished(dexf_pool *p, size_t i)
+{
+	p->state[i] = S_DONE;
+	wake_caller(p, i);
+	if (!p->decode || p->lqlen == 0 || p->lq[p->lqhead] != i)
+		return;
+	/*
+	 * This output is the next the linear digests need.  If nobody is
+	 * hashing, the thread that decoded it does it now, while the
+	 * plaintext it has just written and hashed is still in its core's
+	 * cache: the linear thread reads it from another core's, at 1.3
+	 * times the CPU per byte (perf).  Otherwise the linear thread takes
+	 * it in turn.
+	 */
+	if (p->lin_busy)
+		return;
+	linear_turn(p);
+	p->worker_turns++;
+	/* the next outputs may be waiting already */
+	if (p->lqlen > 0 && p->state[p->lq[p->lqhead]] == S_DONE)
+		pthread_cond_signal(&p->lin_work);
+}
+
 static void *
 run_linear(void *arg)
 {
@@ -255,25 +281,7 @@ run(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		process(p, &wk->t, &p->slots[i]);
 		pthread_mutex_lock(&p->mu);
-		p->state[i] = S_DONE;
-		wake_caller(p, i);
-		if (!p->decode || p->lqlen == 0 || p->lq[p->lqhead] != i)
-			continue;
-		/*
-		 * This output is the next the linear digests need.  If
-		 * nobody is hashing, the worker does it now, while the
-		 * plaintext it has just written and hashed is still in its
-		 * core's cache: the linear thread reads it from another
-		 * core's, at 1.3 times the CPU per byte (perf).  Otherwise
-		 * the linear thread takes it in turn.
-		 */
-		if (p->lin_busy)
-			continue;
-		linear_turn(p);
-		p->worker_turns++;
-		/* the next outputs may be waiting already */
-		if (p->lqlen > 0 && p->state[p->lq[p->lqhead]] == S_DONE)
-			pthread_cond_signal(&p->lin_work);
+		finished(p, i);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -532,10 +540,31 @@ dexf_pool_wait(dexf_pool *p, size_t i)
 	}
 	pthread_mutex_lock(&p->mu);
 	while (p->state[i] != S_DONE || !p->lin_done[i]) {
+		size_t j = p->qlen > 0 ? p->queue[p->qhead] : W_NONE;
+
+		/*
+		 * Decoding whole small items, a caller that would sleep takes
+		 * the oldest one queued and decodes it itself, as a worker:
+		 * otherwise, with a worker per core, it slept and was woken
+		 * once per item (20,000 small files: 12,500 context switches,
+		 * a sixth of the CPU).  Chunks of large items stay with the
+		 * workers: one takes a caller long enough to starve them.
+		 */
+		if (p->decode && j != W_NONE && p->slots[j].item_hashes != 0) {
+			p->qhead = (p->qhead + 1) % p->nslots;
+			p->qlen--;
+			p->state[j] = S_BUSY;
+			pthread_mutex_unlock(&p->mu);
+			process(p, &p->inl, &p->slots[j]);
+			pthread_mutex_lock(&p->mu);
+			finished(p, j);
+			p->caller_turns++;
+			continue;
+		}
 		p->waiting = i;
 		pthread_cond_wait(&p->done, &p->mu);
+		p->waiting = W_NONE;
 	}
-	p->waiting = W_NONE;
 	p->state[i] = S_FREE;
 	rc = p->slots[i].rc;
 	pthread_mutex_unlock(&p->mu);
@@ -578,15 +607,28 @@ dexf_pool_set_linear(dexf_pool *p, dexf_mdset *md)
 	pthread_mutex_unlock(&p->mu);
 }
 
-size_t
-dexf_pool_worker_turns(dexf_pool *p)
+/* A counter the threads update under the lock. */
+static size_t
+counter(dexf_pool *p, const size_t *c)
 {
 	size_t n;
 
 	pthread_mutex_lock(&p->mu);
-	n = p->worker_turns;
+	n = *c;
 	pthread_mutex_unlock(&p->mu);
 	return n;
+}
+
+size_t
+dexf_pool_worker_turns(dexf_pool *p)
+{
+	return counter(p, &p->worker_turns);
+}
+
+size_t
+dexf_pool_caller_turns(dexf_pool *p)
+{
+	return counter(p, &p->caller_turns);
 }
 
 int

@@ -68,7 +68,8 @@ void dexf_pool_submit_item(dexf_pool *p, size_t i, unsigned hashes);
  * one-chunk items a hand-off costs more than the work); only when no other
  * slot is in flight.  Then wait() as usual. */
 void dexf_pool_process_now(dexf_pool *p, size_t i);
-/* Wait until slot i is processed; returns its rc (0 ok). */
+/* Wait until slot i is processed; returns its rc (0 ok).  Decoding, a
+ * whole-item slot still queued meanwhile is processed by the caller. */
 int dexf_pool_wait(dexf_pool *p, size_t i);
 /* Wait until no slot is queued or being processed. */
 void dexf_pool_drain(dexf_pool *p);
@@ -90,6 +91,8 @@ int dexf_pool_linear_failed(const dexf_pool *p);
 /* How many slots' linear work a worker did rather than the linear thread,
  * over the pool's life (for the tests). */
 size_t dexf_pool_worker_turns(dexf_pool *p);
+/* How many slots the caller processed while it waited (for the tests). */
+size_t dexf_pool_caller_turns(dexf_pool *p);
 /* Online CPUs, at least 1. */
 int dexf_online_cpus(void);
 

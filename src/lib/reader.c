@@ -49,6 +49,7 @@ dexf_reader_free(dexf_reader *r)
 	free(r->seal_buf);
 	free(r->sig_buf);
 	free(r->index_ok);
+	free(r->item_ents);
 	dexf_pool_free(r->pool);
 	free(r->pf);
 	dexf_codec_free(r->codec);
@@ -179,10 +180,35 @@ dexf_reader_load_manifest(dexf_reader *r)
 	    DEXF_ENTRY_MANIFEST, &r->err)) != 0)
 		return rc;
 	r->have_manifest = 1;
-	r->index_ok = calloc(r->m.nitems ? r->m.nitems : 1, 1);
-	if (r->index_ok == NULL)
+	return dexf_reader_items_ready(r);
+}
+
+int
+dexf_reader_items_ready(dexf_reader *r)
+{
+	size_t n = r->m.nitems ? r->m.nitems : 1;
+
+	r->index_ok = calloc(n, 1);
+	r->item_ents = calloc(n, 2 * sizeof(*r->item_ents));
+	if (r->index_ok == NULL || r->item_ents == NULL)
 		return dexf_seterr(&r->err, DEXF_ENOMEM, "out of memory");
 	return 0;
+}
+
+/* A full verify asks for each item's entries several times (to check
+ * them, to hand its chunk to a worker ahead, to scan it, to account for
+ * them): a binary search over every entry name is done once. */
+const dexf_zipr_entry *
+dexf_reader_item_entry(dexf_reader *r, const struct dexf_item *it,
+    int which)
+{
+	size_t idx = (size_t)(it - r->m.items);
+	const dexf_zipr_entry **slot = &r->item_ents[2 * idx + (which != 0)];
+
+	if (*slot == NULL)
+		*slot = dexf_zipr_find(&r->z, which ? it->index_entry :
+		    it->entry);
+	return *slot;
 }
 
 int
@@ -470,8 +496,8 @@ dexf_reader_item_entries(dexf_reader *r, const struct dexf_item *it,
 	if (it->kind != DEXF_ITEM_FILE || !it->has_storage)
 		return dexf_seterr(&r->err, DEXF_EINVAL,
 		    "item '%s' is not a file", it->path);
-	d = dexf_zipr_find(&r->z, it->entry);
-	x = dexf_zipr_find(&r->z, it->index_entry);
+	d = dexf_reader_item_entry(r, it, 0);
+	x = dexf_reader_item_entry(r, it, 1);
 	if (d == NULL) {
 		r->data_fault = 1;
 		return dexf_seterr(&r->err, DEXF_EINTEGRITY,
@@ -810,7 +836,9 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 	    (rc = dexf_reader_check_index(r, it, x)) != 0 ||
 	    (rc = ensure_buffers(r, h.chunk_size)) != 0)
 		goto early;
-	if (dexf_mdset_init(&md, s->hashes) != 0) {
+	/* a prefetched item's digests are the worker's */
+	memset(&md, 0, sizeof(md));
+	if (pre < 0 && dexf_mdset_init(&md, s->hashes) != 0) {
 		rc = dexf_seterr(&r->err, DEXF_ENOMEM, "out of memory");
 		goto early;
 	}

@@ -37,6 +37,9 @@ struct dexf_reader {
 	unsigned char *sig_buf;  /* NULL when unsigned */
 	size_t sig_len;
 	unsigned char *index_ok; /* per item: index digest checked */
+	/* per item: its evidence and index entries (2 per item), once
+	 * found; NULL until looked up, or while missing */
+	const dexf_zipr_entry **item_ents;
 	dexf_codec *codec;
 	unsigned char *cbuf;
 	struct dexf_pool *pool;  /* whole-item scans */
@@ -82,6 +85,12 @@ int dexf_reader_load_seal(dexf_reader *r);
 /* Stage 3: manifest bytes and model. */
 int dexf_reader_load_manifest(dexf_reader *r);
 
+/* The manifest is in r->m: the per-item state for its items. */
+int dexf_reader_items_ready(dexf_reader *r);
+/* An item's evidence entry (which 0) or index entry (1) by name, found
+ * once per item; NULL if the container has none. */
+const dexf_zipr_entry *dexf_reader_item_entry(dexf_reader *r,
+	const struct dexf_item *it, int which);
 /* Locate and check an item's evidence and index entries against the
  * manifest (sizes, header fields).  DEXF_EFORMAT/EINTEGRITY on mismatch. */
 int dexf_reader_item_entries(dexf_reader *r, const struct dexf_item *it,

@@ -288,8 +288,12 @@ check_item(dexf_reader *r, const struct dexf_item *it, dexf_item_result *res,
 	int rc;
 
 	res->chunks = it->chunk_count;
-	dexf_verify_mark(r, acc, it->entry);
-	dexf_verify_mark(r, acc, it->index_entry);
+	for (int w = 0; w < 2; w++) {
+		const dexf_zipr_entry *e = dexf_reader_item_entry(r, it, w);
+
+		if (e != NULL)
+			acc[e - r->z.ents] = 1;
+	}
 	rc = dexf_reader_item_entries(r, it, &d, &x, &h);
 	if (rc != 0) {
 		const char *msg = dexf_errstr(&r->err);
@@ -722,8 +726,7 @@ verify_manifest(dexf_reader *r, dexf_report *rep, const char *path,
 		return 0;
 	}
 	r->have_manifest = 1;
-	r->index_ok = calloc(r->m.nitems ? r->m.nitems : 1, 1);
-	if (r->index_ok == NULL)
+	if (dexf_reader_items_ready(r) != 0)
 		return DEXF_ENOMEM;
 	if (r->have_seal && strcmp(r->seal.container_id, r->m.container_id))
 		dexf_report_add(rep, DEXF_VERDICT_CHAIN_BROKEN, "record-invalid",

@@ -212,6 +212,8 @@ decode_window(int compress, int threads)
 		wr++;
 	}
 	dexf_pool_set_linear(p, NULL);
+	/* a stream's chunks are never the waiting caller's */
+	UA_INT(dexf_pool_caller_turns(p), 0);
 	/* the first chunk is always a worker's turn: the linear thread
 	 * waits for it, and nobody holds the turn yet */
 	if (threads > 1)
@@ -266,6 +268,69 @@ linear_order_holds_under_contention(void)
 			decode_window(round % 2, threads);
 }
 
+/*
+ * Whole-item slots (one chunk each, its own digests on the thread that
+ * decodes it), a window of them submitted before the first wait: the
+ * caller, waiting for the oldest, decodes queued ones itself.  Each slot
+ * still comes back with its own verdict, plaintext and digest.
+ */
+static void
+whole_items_taken_by_the_waiting_caller(void)
+{
+	chunks c;
+	dexf_pool *p = NULL;
+	uint64_t rd = 0, wr = 0;
+	size_t ns;
+
+	if (make_chunks(&c, 1) != 0) {
+		EXPECT(0, "cannot write the chunks");
+		free_chunks(&c);
+		return;
+	}
+	UA_INT(dexf_pool_new_decoder(&p, 2, CHUNK, 1), 0);
+	if (p == NULL)
+		goto out;
+	ns = dexf_pool_slots(p);
+	while (wr < NCH) {
+		dexf_slot *sl;
+		unsigned char *z;
+		char want[65];
+		int i;
+
+		for (; rd < NCH && rd - wr < ns; rd++) {
+			sl = dexf_pool_slot(p, rd % ns);
+			sl->fd = c.fd;
+			sl->pos = c.pos[rd];
+			sl->inlen = c.len[rd];
+			sl->outlen = CHUNK;
+			memcpy(sl->want, c.leaf[rd], 32);
+			dexf_pool_submit_item(p, rd % ns, DEXF_HASH_SHA256);
+		}
+		i = (int)wr;
+		sl = dexf_pool_slot(p, wr % ns);
+		UA_INT(dexf_pool_wait(p, wr % ns), i != BAD ? DEXF_SLOT_OK :
+		    DEXF_SLOT_CORRUPT);
+		UA_INT(sl->md_failed, 0);
+		z = calloc(1, CHUNK);
+		if (z != NULL) {
+			const unsigned char *b = i == BAD ? z :
+			    c.plain + (size_t)i * CHUNK;
+
+			EXPECT(memcmp(sl->plain, b, CHUNK) == 0, "item %d: %s",
+			    i, i == BAD ? "zeroed" : "the bytes written");
+			unit_sha256_hex(want, b, CHUNK);
+			UA_STR(sl->hex[0], want);
+			free(z);
+		}
+		wr++;
+	}
+	EXPECT(dexf_pool_caller_turns(p) > 0, "the caller decoded some "
+	    "items itself (%zu)", dexf_pool_caller_turns(p));
+out:
+	dexf_pool_free(p);
+	free_chunks(&c);
+}
+
 static const unit_test tests[] = {
 	{ "slots_in_flight", slots_in_flight },
 	{ "deflated_chunks_with_workers", deflated_chunks_with_workers },
@@ -273,6 +338,8 @@ static const unit_test tests[] = {
 	{ "deflated_chunks_on_one_thread", deflated_chunks_on_one_thread },
 	{ "linear_order_holds_under_contention",
 	    linear_order_holds_under_contention },
+	{ "whole_items_taken_by_the_waiting_caller",
+	    whole_items_taken_by_the_waiting_caller },
 	{ NULL, NULL }
 };
 
