@@ -30,33 +30,36 @@ dexf_hex(char *out, const unsigned char *in, size_t len)
 	out[2 * len] = '\0';
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+/* Digit values, 0x10 for anything that is not a hex digit. */
+static const unsigned char hexval[256] = {
+#define X16 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, \
+	0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10
+	X16, X16, X16,
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10,
+	0x10, 10, 11, 12, 13, 14, 15, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10,
+	0x10, 0x10, 0x10, X16,
+	0x10, 10, 11, 12, 13, 14, 15, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10,
+	0x10, 0x10, 0x10, X16,
+	X16, X16, X16, X16, X16, X16, X16, X16
+#undef X16
+};
 
 int
 dexf_unhex(unsigned char *out, size_t len, const char *hex)
 {
+	const unsigned char *h = (const unsigned char *)hex;
+	unsigned bad = 0;
 	size_t i;
 
-	if (hex == NULL || strlen(hex) != 2 * len)
+	if (hex == NULL || strnlen(hex, 2 * len + 1) != 2 * len)
 		return -1;
 	for (i = 0; i < len; i++) {
-		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+		unsigned hi = hexval[h[2 * i]], lo = hexval[h[2 * i + 1]];
 
-		if (hi < 0 || lo < 0)
-			return -1;
+		bad |= hi | lo;
 		out[i] = (unsigned char)(hi << 4 | lo);
 	}
-	return 0;
+	return bad & 0x10 ? -1 : 0;
 }
 
 void

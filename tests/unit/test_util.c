@@ -72,6 +72,22 @@ unhex_rejects_bad_length_and_digits(void)
 	UA_INT(dexf_unhex(out, 4, " eadbeef"), -1);
 	UA_INT(dexf_unhex(out, 4, "0xadbeef"), -1);
 	UA_INT(dexf_unhex(out, 4, NULL), -1);
+	/* every byte value, in either digit of a pair */
+	for (int c = 1; c < 256; c++) {
+		int hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+		    (c >= 'A' && c <= 'F');
+		char s[5] = { 'a', (char)c, (char)c, '1', 0 };
+		unsigned char o[2];
+		int rc = dexf_unhex(o, 2, s);
+
+		EXPECT(rc == (hex ? 0 : -1), "byte 0x%02x: %d", c, rc);
+		if (hex && rc == 0) {
+			int v = c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+
+			EXPECT(o[0] == (0xa0 | v) && o[1] == (v << 4 | 1),
+			    "byte 0x%02x: %02x %02x", c, o[0], o[1]);
+		}
+	}
 }
 
 static void

@@ -4,7 +4,9 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
+#include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "xmlsafe.h"
@@ -84,6 +86,45 @@ parse_accepts_valid_record_and_helpers_read_it(void)
 	s = dexf_xml_child_text(root, "tool");     /* empty element */
 	UA_STR(s, "");
 	free(s);
+	xmlFreeDoc(d);
+}
+
+/* dexf_xml_attr() gives what xmlGetProp() gives: the value with its
+ * references resolved, "" for an empty one, an attribute of that name in
+ * any namespace. */
+static void
+attr_reads_values_as_xmlgetprop_does(void)
+{
+	static const char doc[] = "<a xmlns:p=\"urn:x\" x=\"1&amp;2&lt;\" "
+	    "y=\"&#65;B&#x43;\" e=\"\" p:n=\"ns\"><b/></a>";
+	xmlDocPtr d = xmlReadMemory(doc, (int)strlen(doc), "a.xml", NULL,
+	    XML_PARSE_NONET);
+	xmlNodePtr root = d != NULL ? xmlDocGetRootElement(d) : NULL;
+	const char *names[] = { "x", "y", "e", "n", "z" };
+
+	UA(root != NULL);
+	if (root == NULL) {
+		xmlFreeDoc(d);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char *got = dexf_xml_attr(root, names[i]);
+		xmlChar *want = xmlGetProp(root, (const xmlChar *)names[i]);
+
+		EXPECT(got == NULL ? want == NULL : want != NULL &&
+		    strcmp(got, (const char *)want) == 0, "attribute %s: "
+		    "'%s', xmlGetProp '%s'", names[i], got ? got : "(null)",
+		    want ? (const char *)want : "(null)");
+		free(got);
+		xmlFree(want);
+	}
+	{
+		char *x = dexf_xml_attr(root, "x");
+
+		UA_STR(x, "1&2<");
+		free(x);
+	}
+	UA(dexf_xml_attr(root->children, "x") == NULL);
 	xmlFreeDoc(d);
 }
 
@@ -350,6 +391,8 @@ validate_checks_documents_built_in_memory(void)
 static const unit_test tests[] = {
 	{ "parse_accepts_valid_record_and_helpers_read_it",
 	    parse_accepts_valid_record_and_helpers_read_it },
+	{ "attr_reads_values_as_xmlgetprop_does",
+	    attr_reads_values_as_xmlgetprop_does },
 	{ "parse_refuses_doctype_unparsed", parse_refuses_doctype_unparsed },
 	{ "parse_refuses_entity_declaration",
 	    parse_refuses_entity_declaration },
