@@ -14,6 +14,7 @@
 
 #include <zlib.h>
 
+#include "chunk.h"
 #include "util.h"
 #include "zipr.h"
 #include "zipw.h"
@@ -510,6 +511,147 @@ reader_slurps_stored_and_deflated_entries(void)
 	close(fd);
 }
 
+/* Deflate `len` bytes as the writer deflates the manifest: independent
+ * full-flush pieces of 1 MiB, then the stream trailer (malloc'd). */
+static unsigned char *
+pieces(const unsigned char *data, size_t len, size_t *outlen)
+{
+	const size_t piece = 1u << 20;
+	unsigned char *out = malloc(len + len / 8 + 65536);
+	dexf_codec *c = NULL;
+	size_t at = 0;
+
+	if (out == NULL || dexf_codec_new(&c, 1) != 0) {
+		free(out);
+		return NULL;
+	}
+	for (size_t off = 0; off < len; off += piece) {
+		size_t n = len - off < piece ? len - off : piece, olen;
+
+		if (dexf_chunk_deflate(c, data + off, n, out + at,
+		    dexf_chunk_stored_max(piece), &olen) != 0) {
+			free(out);
+			out = NULL;
+			break;
+		}
+		at += olen;
+	}
+	dexf_codec_free(c);
+	if (out != NULL) {
+		memcpy(out + at, dexf_deflate_trailer, 2);
+		*outlen = at + 2;
+	}
+	return out;
+}
+
+/*
+ * Deflated entries as our writers make them (pieces and trailer, which
+ * the chunk decoder reads) and as zlib makes them (one stream with a
+ * final block, for zlib): the same bytes back.  Damage in either, or a
+ * recorded size the data does not have, is EINTEGRITY.
+ */
+static void
+reader_slurps_deflate_pieces_and_plain_streams(void)
+{
+	const size_t len = (5u << 19) + 12345;  /* 2.5 MiB and a bit */
+	unsigned char *data = malloc(len), *pc = NULL, *zs = NULL;
+	size_t pclen = 0, zslen = 0;
+	char path[512];
+	dexf_err err;
+	dexf_zipw w;
+	dexf_zipr z;
+	z_stream st;
+	time_t t = 1795387500;
+	uint32_t crc;
+	int fd, rc;
+
+	if (data == NULL) {
+		EXPECT(0, "out of memory");
+		return;
+	}
+	unit_fill_random(data, len, 91);
+	for (size_t k = 0; k < len; k++)
+		data[k] = (unsigned char)("case notes, exhibit 7 "[data[k] % 22]);
+	crc = (uint32_t)crc32(0, data, (uInt)len);
+	pc = pieces(data, len, &pclen);
+	memset(&st, 0, sizeof(st));
+	if ((zs = malloc(len + len / 8 + 65536)) != NULL &&
+	    deflateInit2(&st, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) ==
+	    Z_OK) {
+		st.next_in = data;
+		st.avail_in = (uInt)len;
+		st.next_out = zs;
+		st.avail_out = (uInt)(len + len / 8 + 65536);
+		if (deflate(&st, Z_FINISH) == Z_STREAM_END)
+			zslen = st.total_out;
+		deflateEnd(&st);
+	}
+	UA(pc != NULL && zslen > 0);
+	if (pc == NULL || zslen == 0)
+		goto out;
+	unit_join(path, sizeof(path), dir, "pieces.zip");
+	memset(&err, 0, sizeof(err));
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	UA(fd >= 0);
+	if (fd < 0)
+		goto out;
+	dexf_zipw_init(&w, fd, path, &err);
+	rc = dexf_zipw_mimetype(&w, MEDIA, t);
+	for (int e = 0; rc == 0 && e < 4; e++) {
+		static const char *const names[] = { "pieces", "zlib",
+		    "pieces-damaged", "pieces-longer" };
+		const unsigned char *b = e == 1 ? zs : pc;
+		size_t blen = e == 1 ? zslen : pclen;
+
+		rc = dexf_zipw_begin(&w, names[e], 8, 0644, t);
+		if (rc == 0 && e == 2) {
+			unsigned char *d = malloc(blen);
+
+			rc = d == NULL ? -1 : 0;
+			if (d != NULL) {
+				memcpy(d, b, blen);
+				d[blen / 2] ^= 0x21;
+				rc = dexf_zipw_write(&w, d, blen);
+				free(d);
+			}
+		} else if (rc == 0) {
+			rc = dexf_zipw_write(&w, b, blen);
+		}
+		if (rc == 0)
+			rc = dexf_zipw_end(&w, crc, len + (e == 3));
+	}
+	if (rc == 0)
+		rc = dexf_zipw_finish(&w);
+	UA_INT(rc, 0);
+	dexf_zipw_free(&w);
+	close(fd);
+	UA_INT(open_zip(path, &z, &err, &fd, 1), 0);
+	if (fd < 0)
+		goto out;
+	for (int e = 0; e < 4 && (size_t)e + 1 < z.n; e++) {
+		unsigned char *o = (unsigned char *)1;
+		size_t n = 0;
+
+		rc = dexf_zipr_slurp(&z, &z.ents[e + 1], 4u << 20, &o, &n);
+		if (e < 2) {
+			UA_INT(rc, 0);
+			EXPECT(rc == 0 && n == len && memcmp(o, data, len) == 0,
+			    "entry %s: the bytes deflated", z.ents[e + 1].name);
+			if (rc == 0)
+				free(o);
+		} else {
+			UA_INT(rc, DEXF_EINTEGRITY);
+			UA(o == NULL);
+		}
+	}
+	dexf_zipr_close(&z);
+	close(fd);
+out:
+	free(data);
+	free(pc);
+	free(zs);
+}
+
 static void
 reader_pread_stays_inside_the_entry(void)
 {
@@ -942,6 +1084,8 @@ python_zipfile_reads_written_archive(void)
 }
 
 static const unit_test tests[] = {
+	{ "reader_slurps_deflate_pieces_and_plain_streams",
+	    reader_slurps_deflate_pieces_and_plain_streams },
 	{ "written_layout_follows_format_profile",
 	    written_layout_follows_format_profile },
 	{ "dos_time_is_clamped_and_even", dos_time_is_clamped_and_even },
