@@ -587,8 +587,28 @@ stored(struct bitin *b, size_t inlen, size_t *out, size_t plainlen,
 	return 0;
 }
 
+static int
+decode_blocks(const void *in, size_t inlen, void *out_, size_t plainlen,
+    int whole);
+
 int
 dexf_deflate_decode(const void *in, size_t inlen, void *out_, size_t plainlen)
+{
+	return decode_blocks(in, inlen, out_, plainlen, 0);
+}
+
+int
+dexf_deflate_decode_prefix(const void *in, size_t inlen, void *out_,
+    size_t plainlen)
+{
+	return decode_blocks(in, inlen, out_, plainlen, 1);
+}
+
+/* whole: the blocks must use every bit (more deflate data follows, which
+ * would read padding bits as its block header). */
+static int
+decode_blocks(const void *in, size_t inlen, void *out_, size_t plainlen,
+    int whole)
 {
 	uint8_t *o = out_;
 	uint32_t lroot[1u << LROOT], lpair[1u << LROOT], droot[1u << DROOT];
@@ -612,8 +632,12 @@ dexf_deflate_decode(const void *in, size_t inlen, void *out_, size_t plainlen)
 
 		if (used > total)
 			return -1;      /* the last block ran past the end */
-		if (total - used < 3)
-			break;          /* at a block boundary, input used up */
+		if (total - used < 3) {
+			/* at a block boundary, input used up */
+			if (whole && used != total)
+				return -1;
+			break;
+		}
 		if (b.bits < 3 && refill(&b) != 0)
 			return -1;
 		head = take(&b, 3);

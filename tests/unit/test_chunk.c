@@ -1733,7 +1733,85 @@ static const unit_test engine_tests[] = {
 	{ NULL, NULL }
 };
 
+/*
+ * Bytes that more of the stream follows (a manifest's pieces before the
+ * trailer, FORMAT.md 4.3): zlib reads any bits left after the last block
+ * as the next block's header, so dexf_deflate_decode_prefix() refuses a
+ * chunk with padding bits that dexf_deflate_decode() accepts alone, and
+ * agrees with zlib on an encoder's pieces, which use every bit.
+ */
+static void
+prefix_decode_refuses_padding_before_more_stream(void)
+{
+	dexf_codec *c = NULL;
+	unsigned char *in = malloc(300000), *pcs = malloc(400000), *back;
+	size_t at = 0;
+
+	for (unsigned p = 1; p <= 2; p++) {
+		struct crafted k;
+		unsigned char s[sizeof(k.chunk) + 2], out[sizeof(k.plain)];
+		unsigned char *z;
+		size_t n;
+		int ok;
+
+		memset(&k, 0, sizeof(k));
+		padded(&k, p);
+		UA(k.len >= 5 && memcmp(k.chunk + k.len - 4,
+		    "\x00\x00\xff\xff", 4) == 0);
+		UA_INT(dexf_deflate_decode(k.chunk, k.len, out, k.plainlen), 0);
+		UA_INT(dexf_deflate_decode_prefix(k.chunk, k.len, out,
+		    k.plainlen), -1);
+		memcpy(s, k.chunk, k.len);
+		memcpy(s + k.len, dexf_deflate_trailer, 2);
+		z = plain_inflate(s, k.len + 2, k.plainlen, &n, &ok);
+		EXPECT(z != NULL && !ok, "%u padding bits: zlib refuses the "
+		    "pieces and the trailer", p);
+		free(z);
+	}
+	if (in == NULL || pcs == NULL || codec_new(&c, 1) != 0) {
+		CU_FAIL("setup");
+		goto out;
+	}
+	make_data(in, 300000, DATA_TEXT, 7);
+	for (size_t off = 0; off < 300000; off += 100000) {
+		size_t n = 0;
+		unsigned char *z = deflate_chunk(c, in + off, 100000, &n);
+
+		UA(z != NULL);
+		if (z == NULL)
+			goto out;
+		memcpy(pcs + at, z, n);
+		at += n;
+		free(z);
+	}
+	back = malloc(300000 + 1);
+	if (back != NULL) {
+		size_t n = 0;
+		int ok = 0;
+		unsigned char *z;
+
+		UA_INT(dexf_deflate_decode_prefix(pcs, at, back, 300000), 0);
+		UA_MEM(back, in, 300000);
+		memcpy(pcs + at, dexf_deflate_trailer, 2);
+		z = plain_inflate(pcs, at + 2, 300000, &n, &ok);
+		EXPECT(z != NULL && ok && n == 300000 &&
+		    memcmp(z, in, n) == 0, "zlib: the same bytes");
+		free(z);
+		free(back);
+	}
+	/* dexf_crc32_combine() skips zlib for a first CRC of 0 */
+	for (uint32_t v = 1; v < 0xf0000000u; v += 0x0f123457u)
+		UA_INT(dexf_crc32_combine(0, v, v % 100000),
+		    (uint32_t)crc32_combine(0, v, (z_off_t)(v % 100000)));
+out:
+	dexf_codec_free(c);
+	free(in);
+	free(pcs);
+}
+
 static const unit_test tests[] = {
+	{ "prefix_decode_refuses_padding_before_more_stream",
+	    prefix_decode_refuses_padding_before_more_stream },
 	{ "trailer_is_final_empty_fixed_block",
 	    trailer_is_final_empty_fixed_block },
 	{ "stored_max_is_the_format_bound", stored_max_is_the_format_bound },

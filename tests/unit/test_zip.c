@@ -571,7 +571,7 @@ reader_slurps_deflate_pieces_and_plain_streams(void)
 	}
 	unit_fill_random(data, len, 91);
 	for (size_t k = 0; k < len; k++)
-		data[k] = (unsigned char)("case notes, exhibit 7 "[data[k] % 22]);
+		data[k] = (unsigned char)"case notes, exhibit 7 "[data[k] % 22];
 	crc = (uint32_t)crc32(0, data, (uInt)len);
 	pc = pieces(data, len, &pclen);
 	memset(&st, 0, sizeof(st));
@@ -628,6 +628,7 @@ reader_slurps_deflate_pieces_and_plain_streams(void)
 	UA_INT(open_zip(path, &z, &err, &fd, 1), 0);
 	if (fd < 0)
 		goto out;
+	UA_INT(z.n, 5);
 	for (int e = 0; e < 4 && (size_t)e + 1 < z.n; e++) {
 		unsigned char *o = (unsigned char *)1;
 		size_t n = 0;
