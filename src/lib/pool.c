@@ -543,12 +543,14 @@ dexf_pool_wait(dexf_pool *p, size_t i)
 		size_t j = p->qlen > 0 ? p->queue[p->qhead] : W_NONE;
 
 		/*
-		 * Decoding whole small items, a caller that would sleep takes
-		 * the oldest one queued and decodes it itself, as a worker:
-		 * otherwise, with a worker per core, it slept and was woken
-		 * once per item (20,000 small files: 12,500 context switches,
-		 * a sixth of the CPU).  Chunks of large items stay with the
-		 * workers: one takes a caller long enough to starve them.
+		 * Decoding whole items (one chunk each, with their own
+		 * digests), a caller that would sleep takes the oldest one
+		 * queued and decodes it itself, as a worker: otherwise, with
+		 * a worker per core, it slept and was woken once per item
+		 * (20,000 small files: 12,500 context switches, a sixth of
+		 * the CPU).  A stream's chunks stay with the workers: they
+		 * come in a deep window that keeps both busy, and the caller
+		 * is needed to refill it and take them back in order.
 		 */
 		if (p->decode && j != W_NONE && p->slots[j].item_hashes != 0) {
 			p->qhead = (p->qhead + 1) % p->nslots;

@@ -195,6 +195,20 @@ dexf_reader_items_ready(dexf_reader *r)
 	return 0;
 }
 
+/* Where `it` is in the manifest's items; nitems for a pointer that is not
+ * one of them (an item of another reader, handed to the public API),
+ * which then gets no per-item state. */
+static size_t
+item_index(const dexf_reader *r, const struct dexf_item *it)
+{
+	uintptr_t p = (uintptr_t)it, a = (uintptr_t)r->m.items;
+
+	if (r->m.items == NULL || p < a ||
+	    p - a >= r->m.nitems * sizeof(*it) || (p - a) % sizeof(*it) != 0)
+		return r->m.nitems;
+	return (size_t)((p - a) / sizeof(*it));
+}
+
 /* A full verify asks for each item's entries several times (to check
  * them, to hand its chunk to a worker ahead, to scan it, to account for
  * them): a binary search over every entry name is done once. */
@@ -202,9 +216,13 @@ const dexf_zipr_entry *
 dexf_reader_item_entry(dexf_reader *r, const struct dexf_item *it,
     int which)
 {
-	size_t idx = (size_t)(it - r->m.items);
-	const dexf_zipr_entry **slot = &r->item_ents[2 * idx + (which != 0)];
+	size_t idx = item_index(r, it);
+	const dexf_zipr_entry **slot;
 
+	if (idx == r->m.nitems || r->item_ents == NULL)
+		return dexf_zipr_find(&r->z, which ? it->index_entry :
+		    it->entry);
+	slot = &r->item_ents[2 * idx + (which != 0)];
 	if (*slot == NULL)
 		*slot = dexf_zipr_find(&r->z, which ? it->index_entry :
 		    it->entry);
@@ -544,14 +562,14 @@ int
 dexf_reader_check_index(dexf_reader *r, const struct dexf_item *it,
     const dexf_zipr_entry *x)
 {
-	size_t idx = (size_t)(it - r->m.items);
+	size_t idx = item_index(r, it);
 	unsigned char buf[65536], md[32];
 	char hex[DEXF_NHASH][DEXF_HEX_MAX];
 	dexf_mdset s;
 	uint64_t off = 0;
 	int rc = 0;
 
-	if (r->index_ok[idx])
+	if (idx < r->m.nitems && r->index_ok[idx])
 		return 0;
 	if (dexf_mdset_init(&s, DEXF_HASH_SHA256) != 0)
 		return dexf_seterr(&r->err, DEXF_ENOMEM, "out of memory");
@@ -572,7 +590,8 @@ dexf_reader_check_index(dexf_reader *r, const struct dexf_item *it,
 		    "the manifest", it->index_entry, it->path);
 		goto out;
 	}
-	r->index_ok[idx] = 1;
+	if (idx < r->m.nitems)
+		r->index_ok[idx] = 1;
 out:
 	dexf_mdset_free(&s);
 	return rc;

@@ -94,13 +94,18 @@ kind_for(int rc)
 	    "structure";
 }
 
+/* Entry e (if any) is accounted for. */
+static void
+mark_entry(const dexf_reader *r, unsigned char *acc, const dexf_zipr_entry *e)
+{
+	if (e != NULL)
+		acc[e - r->z.ents] = 1;
+}
+
 void
 dexf_verify_mark(dexf_reader *r, unsigned char *acc, const char *name)
 {
-	const dexf_zipr_entry *e = dexf_zipr_find(&r->z, name);
-
-	if (e != NULL)
-		acc[e - r->z.ents] = 1;
+	mark_entry(r, acc, dexf_zipr_find(&r->z, name));
 }
 
 /* Quick mode: walk the index entries (not the data) and check the layout
@@ -288,17 +293,13 @@ check_item(dexf_reader *r, const struct dexf_item *it, dexf_item_result *res,
 	int rc;
 
 	res->chunks = it->chunk_count;
-	for (int w = 0; w < 2; w++) {
-		const dexf_zipr_entry *e = dexf_reader_item_entry(r, it, w);
-
-		if (e != NULL)
-			acc[e - r->z.ents] = 1;
-	}
+	mark_entry(r, acc, dexf_reader_item_entry(r, it, 0));
+	mark_entry(r, acc, dexf_reader_item_entry(r, it, 1));
 	rc = dexf_reader_item_entries(r, it, &d, &x, &h);
 	if (rc != 0) {
 		const char *msg = dexf_errstr(&r->err);
-		int no_data = dexf_zipr_find(&r->z, it->entry) == NULL;
-		int no_index = dexf_zipr_find(&r->z, it->index_entry) == NULL;
+		int no_data = dexf_reader_item_entry(r, it, 0) == NULL;
+		int no_index = dexf_reader_item_entry(r, it, 1) == NULL;
 		/* the evidence entry is at fault only when its own sizes
 		 * disagree; everything else here is about the index */
 		int data_fault = no_data || dexf_reader_data_fault(r);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 
@@ -267,18 +268,77 @@ no_op(void *ctx, int in_container, xmlNodePtr node)
 typedef struct {
 	xmlSchemaValidCtxtPtr vc;
 	int failed;
+	size_t text;            /* text since the last tag */
 } quick_state;
+
+static void
+quick_stop(quick_state *q)
+{
+	xmlParserCtxtPtr pc = xmlSchemaValidCtxtGetParserCtxt(q->vc);
+
+	q->failed = 1;
+	if (pc != NULL)
+		xmlStopParser(pc);
+}
 
 static void
 quick_error(void *ctx, xmlErrorPtr e)
 {
-	quick_state *q = ctx;
-	xmlParserCtxtPtr pc = xmlSchemaValidCtxtGetParserCtxt(q->vc);
-
 	(void)e;
-	q->failed = 1;
-	if (pc != NULL)
-		xmlStopParser(pc);
+	quick_stop(ctx);
+}
+
+/*
+ * What the reader refuses in building its tree, which this pass does not
+ * build, is left to the reader: a text node of more than
+ * XML_MAX_TEXT_LENGTH bytes ("huge text node"), and xml:id attributes
+ * (their values are checked and registered as the tree is built).  Both
+ * can only come in extensions.
+ */
+static void
+quick_text(void *ctx, const xmlChar *ch, int len)
+{
+	quick_state *q = ctx;
+
+	(void)ch;
+	q->text += len > 0 ? (size_t)len : 0;
+	if (q->text > XML_MAX_TEXT_LENGTH)
+		quick_stop(q);
+}
+
+static void
+quick_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri, int nns, const xmlChar **ns, int nattrs,
+    int ndefaulted, const xmlChar **attrs)
+{
+	quick_state *q = ctx;
+
+	(void)localname;
+	(void)prefix;
+	(void)uri;
+	(void)nns;
+	(void)ns;
+	(void)ndefaulted;
+	q->text = 0;
+	/* five pointers per attribute: local name, prefix, URI, value and
+	 * value end */
+	for (int i = 0; i < nattrs; i++)
+		if (attrs[5 * i + 1] != NULL &&
+		    strcmp((const char *)attrs[5 * i + 1], "xml") == 0 &&
+		    strcmp((const char *)attrs[5 * i], "id") == 0)
+			quick_stop(q);
+}
+
+static void
+quick_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri)
+{
+	quick_state *q = ctx;
+
+	(void)localname;
+	(void)prefix;
+	(void)uri;
+	q->text = 0;
 }
 
 /* The document, handed to the parser a piece at a time on request. */
@@ -299,13 +359,6 @@ mem_read(void *ctx, char *buf, int len)
 	m->p += n;
 	m->left -= n;
 	return (int)n;
-}
-
-static int
-mem_close(void *ctx)
-{
-	(void)ctx;
-	return 0;
 }
 
 /*
@@ -332,7 +385,7 @@ quick_valid(const unsigned char *buf, size_t len, dexf_schema_id schema)
 	 * wrongly (errors in a valid manifest). */
 	src.p = buf;
 	src.left = len;
-	in = xmlParserInputBufferCreateIO(mem_read, mem_close, &src,
+	in = xmlParserInputBufferCreateIO(mem_read, NULL, &src,
 	    XML_CHAR_ENCODING_NONE);
 	if (in == NULL) {
 		xmlSchemaFreeValidCtxt(vc);
@@ -340,13 +393,18 @@ quick_valid(const unsigned char *buf, size_t len, dexf_schema_id schema)
 	}
 	memset(&none, 0, sizeof(none));
 	none.initialized = XML_SAX2_MAGIC;      /* nothing built */
+	none.startElementNs = quick_start;
+	none.endElementNs = quick_end;
+	none.characters = quick_text;
+	none.ignorableWhitespace = quick_text;
+	none.cdataBlock = quick_text;
+	memset(&q, 0, sizeof(q));
 	q.vc = vc;
-	q.failed = 0;
 	xmlSchemaSetValidStructuredErrors(vc, quick_error, &q);
 	xmlSetStructuredErrorFunc(&q, quick_error);
 	/* takes the input buffer */
 	rc = xmlSchemaValidateStream(vc, in, XML_CHAR_ENCODING_NONE, &none,
-	    NULL);
+	    &q);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	xmlSchemaFreeValidCtxt(vc);
 	return rc == 0 && !q.failed ? 0 : -1;

@@ -100,13 +100,22 @@ attr_reads_values_as_xmlgetprop_does(void)
 	xmlDocPtr d = xmlReadMemory(doc, (int)strlen(doc), "a.xml", NULL,
 	    XML_PARSE_NONET);
 	xmlNodePtr root = d != NULL ? xmlDocGetRootElement(d) : NULL;
-	const char *names[] = { "x", "y", "e", "n", "z" };
+	const char *names[] = { "x", "y", "e", "n", "z", "m" };
+	xmlAttrPtr m;
 
 	UA(root != NULL);
 	if (root == NULL) {
 		xmlFreeDoc(d);
 		return;
 	}
+	/* a value of several nodes: text, an entity reference, text */
+	m = xmlNewProp(root, BAD_CAST "m", NULL);
+	if (m != NULL) {
+		xmlAddChild((xmlNodePtr)m, xmlNewDocText(d, BAD_CAST "a"));
+		xmlAddChild((xmlNodePtr)m, xmlNewReference(d, BAD_CAST "&foo;"));
+		xmlAddChild((xmlNodePtr)m, xmlNewDocText(d, BAD_CAST "b"));
+	}
+	UA(m != NULL && m->children != NULL && m->children->next != NULL);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		char *got = dexf_xml_attr(root, names[i]);
 		xmlChar *want = xmlGetProp(root, (const xmlChar *)names[i]);
