@@ -217,8 +217,11 @@ zlib_inflate(dexf_codec *c, const void *in, size_t inlen,
 		    (rc != Z_OK && rc != Z_BUF_ERROR))
 			return -1;
 	}
-	/* at a block boundary, not inside a block header */
-	if (!(c->inf.data_type & 128))
+	/* at a block boundary, not inside a block header, and no bit left
+	 * over: zlib stops with up to 2 bits unread after a block, which
+	 * inflating the whole entry would read as the next chunk's block
+	 * header (FORMAT.md 4.5) */
+	if (!(c->inf.data_type & 128) || (c->inf.data_type & 63) != 0)
 		return -1;
 	return 0;
 }

@@ -13,9 +13,11 @@
  *   - finishes no block with BFINAL set: that ends the stream, and a final
  *     block left unfinished does not end at a block boundary either;
  *   - produces exactly the chunk length;
- *   - stops at a block boundary having used every byte.  zlib reads the
- *     next block header as soon as 3 bits are left, so at most 2 padding
- *     bits may follow the last block;
+ *   - stops at a block boundary having used every bit: no padding may
+ *     follow the last block (FORMAT.md 4.5; zlib alone stops with up to 2
+ *     bits left, which the next chunk's inflate in the whole entry would
+ *     read as a block header: the zlib engine checks the bits it has
+ *     left);
  *   - and the chunk is at least 5 bytes ending in 00 00 ff ff.
  * dexf_deflate_decode() decides the same, and decodes every symbol to
  * find every block header, writing the output as it goes; it is the ISA-L
@@ -587,28 +589,8 @@ stored(struct bitin *b, size_t inlen, size_t *out, size_t plainlen,
 	return 0;
 }
 
-static int
-decode_blocks(const void *in, size_t inlen, void *out_, size_t plainlen,
-    int whole);
-
 int
 dexf_deflate_decode(const void *in, size_t inlen, void *out_, size_t plainlen)
-{
-	return decode_blocks(in, inlen, out_, plainlen, 0);
-}
-
-int
-dexf_deflate_decode_prefix(const void *in, size_t inlen, void *out_,
-    size_t plainlen)
-{
-	return decode_blocks(in, inlen, out_, plainlen, 1);
-}
-
-/* whole: the blocks must use every bit (more deflate data follows, which
- * would read padding bits as its block header). */
-static int
-decode_blocks(const void *in, size_t inlen, void *out_, size_t plainlen,
-    int whole)
 {
 	uint8_t *o = out_;
 	uint32_t lroot[1u << LROOT], lpair[1u << LROOT], droot[1u << DROOT];
@@ -633,8 +615,9 @@ decode_blocks(const void *in, size_t inlen, void *out_, size_t plainlen,
 		if (used > total)
 			return -1;      /* the last block ran past the end */
 		if (total - used < 3) {
-			/* at a block boundary, input used up */
-			if (whole && used != total)
+			/* at a block boundary, input used up: to the last
+			 * bit, as after the flush's stored block */
+			if (used != total)
 				return -1;
 			break;
 		}

@@ -18,10 +18,5 @@
  * (out is then undefined).  Uses about 20 KiB of stack. */
 int dexf_deflate_decode(const void *in, size_t inlen, void *out,
     size_t plainlen);
-/* The same, for bytes that more of the stream follows (the pieces of a
- * manifest before the stream trailer): zlib then reads any bits left after
- * the last block as the next block's header, so none may be left. */
-int dexf_deflate_decode_prefix(const void *in, size_t inlen, void *out,
-    size_t plainlen);
 
 #endif

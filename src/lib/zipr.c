@@ -727,7 +727,7 @@ inflate_entry(const dexf_zipr *z, const dexf_zipr_entry *e,
 	 * only what zlib accepts, with its output.  Anything else is
 	 * zlib's to decide. */
 	if (e->csize >= 2 && memcmp(raw + e->csize - 2, dexf_deflate_trailer,
-	    2) == 0 && dexf_deflate_decode_prefix(raw, (size_t)e->csize - 2,
+	    2) == 0 && dexf_deflate_decode(raw, (size_t)e->csize - 2,
 	    plain, (size_t)e->usize) == 0)
 		return 0;
 	memset(&s, 0, sizeof(s));

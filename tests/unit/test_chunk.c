@@ -769,7 +769,7 @@ fixed_sym(struct bw *w, unsigned sym)
 
 struct crafted {
 	const char *name;
-	int rc;                 /* zlib's verdict: 0 accepted, -1 refused */
+	int rc;                 /* FORMAT.md 4.5: 0 accepted, -1 refused */
 	unsigned char chunk[2048];
 	size_t len;
 	char plain[512];
@@ -1017,7 +1017,10 @@ crafted_make(struct crafted *k, size_t max)
 
 		padded(&k[n], p);
 		k[n].name = names[p];
-		k[n++].rc = p < 3 ? 0 : -1;
+		/* zlib alone stops there; in the whole entry it would read
+		 * the padding as the next chunk's block header */
+		k[n].igzip_accepts = p < 3;
+		k[n++].rc = -1;
 	}
 #undef NEXT
 #undef DONE
@@ -1734,19 +1737,21 @@ static const unit_test engine_tests[] = {
 };
 
 /*
- * Bytes that more of the stream follows (a manifest's pieces before the
- * trailer, FORMAT.md 4.3): zlib reads any bits left after the last block
- * as the next block's header, so dexf_deflate_decode_prefix() refuses a
- * chunk with padding bits that dexf_deflate_decode() accepts alone, and
- * agrees with zlib on an encoder's pieces, which use every bit.
+ * Padding after a chunk's last block (FORMAT.md 4.5): zlib alone stops
+ * with 1 or 2 bits unread and would accept the chunk, but inflating the
+ * whole entry reads them (ones, in a byte of ff) as the next chunk's or
+ * the trailer's block header, and fails.  Both engines and the decoder
+ * refuse such a chunk; an encoder's chunks, which end with the flush's
+ * stored block, decode as zlib decodes them in the whole stream.
  */
 static void
-prefix_decode_refuses_padding_before_more_stream(void)
+padding_after_the_last_block_is_refused(void)
 {
-	dexf_codec *c = NULL;
+	dexf_codec *c = NULL, *zc = NULL;
 	unsigned char *in = malloc(300000), *pcs = malloc(400000), *back;
 	size_t at = 0;
 
+	UA_INT(dexf_codec_new_engine(&zc, 6, DEXF_ENGINE_ZLIB), 0);
 	for (unsigned p = 1; p <= 2; p++) {
 		struct crafted k;
 		unsigned char s[sizeof(k.chunk) + 2], out[sizeof(k.plain)];
@@ -1758,14 +1763,21 @@ prefix_decode_refuses_padding_before_more_stream(void)
 		padded(&k, p);
 		UA(k.len >= 5 && memcmp(k.chunk + k.len - 4,
 		    "\x00\x00\xff\xff", 4) == 0);
-		UA_INT(dexf_deflate_decode(k.chunk, k.len, out, k.plainlen), 0);
-		UA_INT(dexf_deflate_decode_prefix(k.chunk, k.len, out,
-		    k.plainlen), -1);
+		/* zlib on the chunk alone: accepted */
+		z = plain_inflate(k.chunk, k.len, k.plainlen, &n, &ok);
+		EXPECT(z != NULL && n == k.plainlen, "%u padding bits: zlib "
+		    "alone decodes the chunk", p);
+		free(z);
+		UA_INT(dexf_deflate_decode(k.chunk, k.len, out, k.plainlen),
+		    -1);
+		if (zc != NULL)
+			UA_INT(dexf_chunk_inflate(zc, k.chunk, k.len, out,
+			    k.plainlen), -1);
 		memcpy(s, k.chunk, k.len);
 		memcpy(s + k.len, dexf_deflate_trailer, 2);
 		z = plain_inflate(s, k.len + 2, k.plainlen, &n, &ok);
 		EXPECT(z != NULL && !ok, "%u padding bits: zlib refuses the "
-		    "pieces and the trailer", p);
+		    "chunk and the trailer", p);
 		free(z);
 	}
 	if (in == NULL || pcs == NULL || codec_new(&c, 1) != 0) {
@@ -1790,7 +1802,7 @@ prefix_decode_refuses_padding_before_more_stream(void)
 		int ok = 0;
 		unsigned char *z;
 
-		UA_INT(dexf_deflate_decode_prefix(pcs, at, back, 300000), 0);
+		UA_INT(dexf_deflate_decode(pcs, at, back, 300000), 0);
 		UA_MEM(back, in, 300000);
 		memcpy(pcs + at, dexf_deflate_trailer, 2);
 		z = plain_inflate(pcs, at + 2, 300000, &n, &ok);
@@ -1805,13 +1817,14 @@ prefix_decode_refuses_padding_before_more_stream(void)
 		    (uint32_t)crc32_combine(0, v, (z_off_t)(v % 100000)));
 out:
 	dexf_codec_free(c);
+	dexf_codec_free(zc);
 	free(in);
 	free(pcs);
 }
 
 static const unit_test tests[] = {
-	{ "prefix_decode_refuses_padding_before_more_stream",
-	    prefix_decode_refuses_padding_before_more_stream },
+	{ "padding_after_the_last_block_is_refused",
+	    padding_after_the_last_block_is_refused },
 	{ "trailer_is_final_empty_fixed_block",
 	    trailer_is_final_empty_fixed_block },
 	{ "stored_max_is_the_format_bound", stored_max_is_the_format_bound },

@@ -69,3 +69,65 @@ def write(path, entries, dostime=0, dosdate=(1 << 5) | 1 | (46 << 9)):
                        cd_off, 0)
     with open(path, 'wb') as f:
         f.write(buf)
+
+
+def padded_chunk(p):
+    """A deflate chunk (FORMAT.md 4.5) that ends in 00 00 ff ff with p (1
+    or 2) padding bits after its last block, which is not the flush's
+    stored block: one dynamic block whose literal 0 has a 1-bit code and
+    whose end-of-block code is all ones.  zlib alone accepts it, a
+    whole-entry inflate does not.  Returns (chunk, number of zero bytes
+    it decodes to)."""
+    bits = []
+
+    def put(v, n):
+        bits.extend((v >> i) & 1 for i in range(n))
+
+    def code(c, n):
+        bits.extend((c >> i) & 1 for i in reversed(range(n)))
+
+    def canon(lens):
+        count = [0] * 16
+        for n in lens:
+            count[n] += 1
+        count[0] = 0
+        nxt, c = [0] * 16, 0
+        for n in range(1, 16):
+            c = (c + count[n - 1]) << 1
+            nxt[n] = c
+        out = []
+        for n in lens:
+            out.append(nxt[n] if n else 0)
+            if n:
+                nxt[n] += 1
+        return out
+
+    order = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
+    cl = [4] * 13 + [5] * 6            # complete: 13 x 1/16 + 6 x 1/32
+    clcode = canon(cl)
+    last = 16 - p
+    lens = [0] * 258                   # 257 literal/length, 1 distance
+    for i in range(last - 1):
+        lens[i] = i + 1
+    lens[last - 1] = last
+    lens[256] = last                   # the highest code: all ones
+    lcode = canon(lens[:257])
+    put(4, 3)                          # BFINAL 0, BTYPE 2
+    put(0, 5)                          # HLIT: 257 codes
+    put(0, 5)                          # HDIST: 1 code
+    put(15, 4)                         # HCLEN: all 19
+    for s in order:
+        put(cl[s], 3)
+    for n in lens:
+        code(clcode[n], cl[n])
+    # zero literals (1 bit each) up to a byte boundary, at least 16
+    n = 16 + (8 - (len(bits) + 16) % 8) % 8
+    for _ in range(n):
+        code(lcode[0], lens[0])
+    code(lcode[256], lens[256])
+    put((1 << p) - 1, p)
+    assert len(bits) % 8 == 0
+    chunk = bytes(sum(bits[i + j] << j for j in range(8))
+                  for i in range(0, len(bits), 8))
+    assert chunk[-4:] == b'\x00\x00\xff\xff'
+    return chunk, n

@@ -37,9 +37,14 @@ pk -o good-empty-item.dexf $sign --name empty.bin - < /dev/null
 pk -o unsigned.dexf --no-sign "$tmp/ev/disk.img"
 pk -o untrusted-signer.dexf --key "$pki/rogue.key" --cert "$pki/rogue.pem" "$tmp/ev/disk.img"
 pk -o expired-signer.dexf --key "$pki/expired.key" --cert "$pki/expired.pem" "$tmp/ev/disk.img"
+# padded-chunk.dexf starts from one chunk of zeros, as many as the crafted
+# chunk decodes to
+n=$(python3 -c "import sys; sys.path.insert(0, sys.argv[1]); import dexfzip; print(dexfzip.padded_chunk(2)[1])" "$here")
+head -c "$n" /dev/zero > "$tmp/ev/zeros.bin"
+pk -o "$tmp/zeros.dexf" $sign "$tmp/ev/zeros.bin"
 
 python3 - "$here" "$pki" "$tmp" <<'PY'
-import hashlib, os, re, shutil, subprocess, sys, zipfile
+import hashlib, os, re, shutil, struct, subprocess, sys, zipfile
 here, pki, tmp = sys.argv[1:4]
 sys.path.insert(0, here)
 import dexfzip
@@ -180,6 +185,24 @@ orec = dexfzip.plain([e for e in other if e[0].endswith('000000.xml')][0])
 cid = re.search(rb'urn:uuid:[0-9a-f-]{36}', orec).group(0)
 reseal(ents, re.sub(rb'urn:uuid:[0-9a-f-]{36}', cid, man, count=1),
        'replayed-seal.dexf')
+# a chunk whose last block is not the flush's stored block but leaves 2
+# padding bits after it (its last bytes are still 00 00 ff ff): zlib alone
+# decodes it, the whole entry does not inflate.  Indexed and sealed
+# properly, so the chunk itself is the defect.
+ents = dexfzip.read_entries(os.path.join(tmp, 'zeros.dexf'))
+names = [e[0] for e in ents]
+chunk = dexfzip.padded_chunk(2)[0]
+ents[names.index('evidence/zeros.bin')][4] = chunk + b'\x03\x00'
+xn = 'META-INF/dexf/index/i1.idx'
+ix = bytearray(dexfzip.plain(ents[names.index(xn)]))
+struct.pack_into('<Q', ix, 48, len(chunk) + 2)      # data size
+struct.pack_into('<QI', ix, 64, 0, len(chunk))      # chunk 0
+ents[names.index(xn)] = dexfzip.entry(xn, bytes(ix), 0)
+m = dexfzip.plain(ents[names.index('META-INF/dexf/manifest.xml')])
+m = re.sub(rb'storedSize="\d+"', b'storedSize="%d"' % (len(chunk) + 2), m)
+m = re.sub(rb'indexSha256="[0-9a-f]{64}"',
+           b'indexSha256="%s"' % hashlib.sha256(ix).hexdigest().encode(), m)
+reseal(ents, m, 'padded-chunk.dexf')
 PY
 # the record-chain vectors (chain-*.dexf), also runnable on their own
 sh "$here/make-chain-vectors.sh" "$DEXF" >/dev/null
