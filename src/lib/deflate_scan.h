@@ -13,8 +13,9 @@
 #include <stddef.h>
 
 /* 0 if `in` (inlen bytes) is a valid dexf chunk that inflates to exactly
- * plainlen bytes by the rules of FORMAT.md 4.5 as zlib applies them, with
- * exactly zlib's output in out (plainlen bytes); -1 where zlib refuses
+ * plainlen bytes by the rules of FORMAT.md 4.5 as the zlib engine applies
+ * them (zlib's, and no bit left after the last block), with exactly
+ * zlib's output in out (plainlen bytes); -1 where the zlib engine refuses
  * (out is then undefined).  Uses about 20 KiB of stack. */
 int dexf_deflate_decode(const void *in, size_t inlen, void *out,
     size_t plainlen);
