@@ -240,6 +240,22 @@ finished(dexf_pool *p, size_t i)
 		pthread_cond_signal(&p->lin_work);
 }
 
+/* Take the oldest queued slot and process it with thread context t (p->mu
+ * held, dropped meanwhile): a worker's loop, and a waiting caller's. */
+static void
+take_head(dexf_pool *p, tctx *t)
+{
+	size_t i = p->queue[p->qhead];
+
+	p->qhead = (p->qhead + 1) % p->nslots;
+	p->qlen--;
+	p->state[i] = S_BUSY;
+	pthread_mutex_unlock(&p->mu);
+	process(p, t, &p->slots[i]);
+	pthread_mutex_lock(&p->mu);
+	finished(p, i);
+}
+
 static void *
 run_linear(void *arg)
 {
@@ -268,20 +284,11 @@ run(void *arg)
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		size_t i;
-
 		while (p->qlen == 0 && !p->stop)
 			pthread_cond_wait(&p->work, &p->mu);
 		if (p->stop)
 			break;
-		i = p->queue[p->qhead];
-		p->qhead = (p->qhead + 1) % p->nslots;
-		p->qlen--;
-		p->state[i] = S_BUSY;
-		pthread_mutex_unlock(&p->mu);
-		process(p, &wk->t, &p->slots[i]);
-		pthread_mutex_lock(&p->mu);
-		finished(p, i);
+		take_head(p, &wk->t);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -553,13 +560,7 @@ dexf_pool_wait(dexf_pool *p, size_t i)
 		 * is needed to refill it and take them back in order.
 		 */
 		if (p->decode && j != W_NONE && p->slots[j].item_hashes != 0) {
-			p->qhead = (p->qhead + 1) % p->nslots;
-			p->qlen--;
-			p->state[j] = S_BUSY;
-			pthread_mutex_unlock(&p->mu);
-			process(p, &p->inl, &p->slots[j]);
-			pthread_mutex_lock(&p->mu);
-			finished(p, j);
+			take_head(p, &p->inl);
 			p->caller_turns++;
 			continue;
 		}

@@ -217,15 +217,14 @@ dexf_reader_item_entry(dexf_reader *r, const struct dexf_item *it,
     int which)
 {
 	size_t idx = item_index(r, it);
+	const char *name = which ? it->index_entry : it->entry;
 	const dexf_zipr_entry **slot;
 
 	if (idx == r->m.nitems || r->item_ents == NULL)
-		return dexf_zipr_find(&r->z, which ? it->index_entry :
-		    it->entry);
+		return dexf_zipr_find(&r->z, name);
 	slot = &r->item_ents[2 * idx + (which != 0)];
 	if (*slot == NULL)
-		*slot = dexf_zipr_find(&r->z, which ? it->index_entry :
-		    it->entry);
+		*slot = dexf_zipr_find(&r->z, name);
 	return *slot;
 }
 
