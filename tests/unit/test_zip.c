@@ -394,6 +394,20 @@ reader_lists_entries_with_offsets(void)
 	close(fd);
 }
 
+/* Finish the archive written through w (rc: the writes so far), close it
+ * and open it for reading into z (*zfd < 0 when it does not open). */
+static void
+finish_and_open(dexf_zipw *w, int rc, int fd, const char *path,
+    dexf_zipr *z, dexf_err *err, int *zfd)
+{
+	if (rc == 0)
+		rc = dexf_zipw_finish(w);
+	UA_INT(rc, 0);
+	dexf_zipw_free(w);
+	close(fd);
+	UA_INT(open_zip(path, z, err, zfd, 1), 0);
+}
+
 /*
  * Writes of every size around the writer's buffer (256 KiB), in entries
  * whose small local header is still buffered when a large write comes:
@@ -446,12 +460,7 @@ writes_of_every_size_land_in_order(void)
 			rc = dexf_zipw_end(&w, (uint32_t)crc32(0, data,
 			    (uInt)(a + b)), a + b);
 	}
-	if (rc == 0)
-		rc = dexf_zipw_finish(&w);
-	UA_INT(rc, 0);
-	dexf_zipw_free(&w);
-	close(fd);
-	UA_INT(open_zip(path, &z, &err, &fd, 1), 0);
+	finish_and_open(&w, rc, fd, path, &z, &err, &fd);
 	if (fd < 0) {
 		EXPECT(0, "the archive opens: %s", err.msg);
 		free(data);
@@ -620,12 +629,7 @@ reader_slurps_deflate_pieces_and_plain_streams(void)
 		if (rc == 0)
 			rc = dexf_zipw_end(&w, crc, len + (e == 3));
 	}
-	if (rc == 0)
-		rc = dexf_zipw_finish(&w);
-	UA_INT(rc, 0);
-	dexf_zipw_free(&w);
-	close(fd);
-	UA_INT(open_zip(path, &z, &err, &fd, 1), 0);
+	finish_and_open(&w, rc, fd, path, &z, &err, &fd);
 	if (fd < 0)
 		goto out;
 	UA_INT(z.n, 5);
