@@ -20,4 +20,15 @@
 int dexf_deflate_decode(const void *in, size_t inlen, void *out,
     size_t plainlen);
 
+/* The variants of the decoder's hot loop: the same verdict and output,
+ * compiled for different instruction sets.  Each process uses the best
+ * its CPU runs. */
+#define DEXF_DECODE_GENERIC 1
+#define DEXF_DECODE_BMI2 2      /* x86-64 with BMI2 */
+
+/* For the tests: use variant v from now on (0: the CPU's best again);
+ * returns the variant in use before, or -1 (nothing changed) when this
+ * build or CPU lacks v.  Call only while no chunk is being decoded. */
+int dexf_deflate_decode_variant(int v);
+
 #endif

@@ -1822,13 +1822,36 @@ out:
 	free(pcs);
 }
 
-static const unit_test tests[] = {
+/*
+ * The decoder's hot loop is compiled once per instruction set it can use
+ * (deflate_scan.h); each process takes the best its CPU runs, and the
+ * tests can force each variant: the decoder's comparisons with zlib run
+ * in suite chunk-decoder on the best, and in chunk-generic on the generic
+ * one.
+ */
+static void
+decoder_variant_is_the_cpus_best_unless_forced(void)
+{
+	int best = DEXF_DECODE_GENERIC;
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("bmi2"))
+		best = DEXF_DECODE_BMI2;
+#endif
+	UA_INT(dexf_deflate_decode_variant(DEXF_DECODE_GENERIC), best);
+	UA_INT(dexf_deflate_decode_variant(0), DEXF_DECODE_GENERIC);
+	UA_INT(dexf_deflate_decode_variant(0), best);
+	/* a variant this build or CPU lacks changes nothing */
+	UA_INT(dexf_deflate_decode_variant(99), -1);
+	UA_INT(dexf_deflate_decode_variant(DEXF_DECODE_BMI2),
+	    best == DEXF_DECODE_BMI2 ? best : -1);
+	UA_INT(dexf_deflate_decode_variant(0), best);
+}
+
+static const unit_test decoder_tests[] = {
 	{ "padding_after_the_last_block_is_refused",
 	    padding_after_the_last_block_is_refused },
-	{ "trailer_is_final_empty_fixed_block",
-	    trailer_is_final_empty_fixed_block },
-	{ "stored_max_is_the_format_bound", stored_max_is_the_format_bound },
-	{ "engine_is_chosen_once_and_named", engine_is_chosen_once_and_named },
 	{ "crafted_chunks_get_zlib_verdict_from_every_engine",
 	    crafted_chunks_get_zlib_verdict_from_every_engine },
 	{ "damaged_chunks_get_zlib_verdict_from_every_engine",
@@ -1837,6 +1860,16 @@ static const unit_test tests[] = {
 	    decoder_output_matches_zlib_at_the_edges },
 	{ "random_dynamic_blocks_decode_as_written_and_as_zlib",
 	    random_dynamic_blocks_decode_as_written_and_as_zlib },
+	{ NULL, NULL }
+};
+
+static const unit_test tests[] = {
+	{ "decoder_variant_is_the_cpus_best_unless_forced",
+	    decoder_variant_is_the_cpus_best_unless_forced },
+	{ "trailer_is_final_empty_fixed_block",
+	    trailer_is_final_empty_fixed_block },
+	{ "stored_max_is_the_format_bound", stored_max_is_the_format_bound },
+	{ "engine_is_chosen_once_and_named", engine_is_chosen_once_and_named },
 	{ "crc32_matches_zlib_on_every_length_and_alignment",
 	    crc32_matches_zlib_on_every_length_and_alignment },
 	{ "crc32_combine_joins_two_parts", crc32_combine_joins_two_parts },
@@ -1850,6 +1883,18 @@ use_zlib(void)
 {
 	engine = DEXF_ENGINE_ZLIB;
 	return 0;
+}
+
+static int
+use_generic_decoder(void)
+{
+	return dexf_deflate_decode_variant(DEXF_DECODE_GENERIC) < 0;
+}
+
+static int
+use_best_decoder(void)
+{
+	return dexf_deflate_decode_variant(0) < 0;
 }
 
 #ifdef HAVE_ISAL
@@ -1867,6 +1912,10 @@ unit_register_chunk(void)
 	int rc;
 
 	if ((rc = unit_add_suite("chunk", NULL, NULL, tests)) != 0 ||
+	    (rc = unit_add_suite("chunk-decoder", NULL, NULL,
+	    decoder_tests)) != 0 ||
+	    (rc = unit_add_suite("chunk-generic", use_generic_decoder,
+	    use_best_decoder, decoder_tests)) != 0 ||
 	    (rc = unit_add_suite("chunk-zlib", use_zlib, NULL,
 	    engine_tests)) != 0)
 		return rc;
