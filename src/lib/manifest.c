@@ -504,6 +504,55 @@ dexf_manifest_write(const dexf_manifest *m, unsigned char **out,
 
 /* ------------------------------------------------------------ parsing */
 
+/*
+ * The pattern facets of the schema's value types, in C.  The overlapped
+ * verify checks the manifest against DEXF_SCHEMA_MANIFEST_SHAPE, which
+ * leaves them out, so these run on every value of those types (with the
+ * full schema they never fail).  Each is 1 when s, not NULL, matches.
+ * UtcTime and ItemId have none: dexf_parse_time() takes only a time that
+ * prints back exactly as written, and an item's id must be i1, i2, ... in
+ * order, at most DEXF_MAX_ITEMS of them (parse_item()): each is that
+ * pattern and more.
+ */
+
+/* Sha256Hex [0-9a-f]{64}, DigestHex [0-9a-f]{32,128} */
+static int
+is_hex(const char *s, size_t min, size_t max)
+{
+	size_t n;
+
+	for (n = 0; s[n] != '\0'; n++)
+		if (!(s[n] >= '0' && s[n] <= '9') &&
+		    !(s[n] >= 'a' && s[n] <= 'f'))
+			return 0;
+	return n >= min && n <= max;
+}
+
+/* Mode [0-7]{4} */
+static int
+is_mode(const char *s)
+{
+	for (size_t i = 0; i < 4; i++)
+		if (s[i] < '0' || s[i] > '7')
+			return 0;
+	return s[4] == '\0';
+}
+
+/* AlgorithmName [a-z0-9][a-z0-9\-]{0,31} */
+static int
+is_alg_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 1 || n > 32 || s[0] == '-')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!(s[i] >= 'a' && s[i] <= 'z') &&
+		    !(s[i] >= '0' && s[i] <= '9') && s[i] != '-')
+			return 0;
+	return 1;
+}
+
 static int
 parse_u64_attr(xmlNodePtr n, const char *name, uint64_t *out)
 {
@@ -530,6 +579,12 @@ parse_digest(struct dexf_item *it, xmlNodePtr d, char *seen[16],
 	if (alg == NULL || val == NULL) {
 		rc = dexf_seterr(err, DEXF_EFORMAT, "%s: item '%s': digest "
 		    "without algorithm", what, it->path);
+		goto out;
+	}
+	if (!is_alg_name(alg) || !is_hex(val, 32, 128)) {
+		rc = dexf_seterr(err, DEXF_EFORMAT, "%s: item '%s': digest "
+		    "'%s' is not a lowercase algorithm name with 32 to 128 "
+		    "lowercase hex digits", what, it->path, alg);
 		goto out;
 	}
 	h = dexf_hash_from_name(alg);
@@ -614,6 +669,10 @@ parse_item(struct dexf_item *it, xmlNodePtr n, size_t idx, const char *what,
 	c = dexf_xml_child(n, "original");
 	it->meta[M_MTIME] = dexf_xml_attr(c, "mtime");
 	it->meta[M_MODE] = dexf_xml_attr(c, "mode");
+	if (it->meta[M_MODE] != NULL && !is_mode(it->meta[M_MODE]))
+		return dexf_seterr(err, DEXF_EFORMAT, "%s: item '%s': mode "
+		    "'%s' is not four octal digits", what, it->path,
+		    it->meta[M_MODE]);
 	it->meta[M_LINK_TARGET] = dexf_xml_child_text(n, "linkTarget");
 	c = dexf_xml_child(n, "source");
 	for (int i = 0; c && i < 5; i++)
@@ -753,7 +812,9 @@ parse_item(struct dexf_item *it, xmlNodePtr n, size_t idx, const char *what,
 		it->has_storage = 1;
 		it->compression = comp != NULL && strcmp(comp, "deflate") == 0 ?
 		    8 : 0;
-		bad = comp == NULL || parse_u64_attr(c, "chunkSize", &cs) != 0 ||
+		bad = comp == NULL || ix == NULL || !is_hex(ix, 64, 64) ||
+		    mr == NULL || !is_hex(mr, 64, 64) ||
+		    parse_u64_attr(c, "chunkSize", &cs) != 0 ||
 		    parse_u64_attr(c, "chunkCount", &it->chunk_count) != 0 ||
 		    parse_u64_attr(c, "storedSize", &it->stored_size) != 0 ||
 		    dexf_unhex(it->index_sha256, 32, ix) != 0 ||

@@ -99,7 +99,9 @@ int dexf_manifest_parse(dexf_manifest *m, const unsigned char *buf,
  * checks the same bytes with dexf_xml_check() as well (on another thread)
  * and discards the model unless that passes.  A manifest the schema
  * accepts gives the same model, or the same error, as
- * dexf_manifest_parse(). */
+ * dexf_manifest_parse().  The patterns of the value types are checked
+ * here, so that check may use DEXF_SCHEMA_MANIFEST_SHAPE: a manifest
+ * passes both exactly when it passes dexf_manifest_parse(). */
 int dexf_manifest_parse_unvalidated(dexf_manifest *m,
 	const unsigned char *buf, size_t len, const char *what,
 	dexf_err *err);

@@ -629,7 +629,8 @@ schema_run(void *arg)
 	dexf_err err;
 
 	memset(&err, 0, sizeof(err));
-	j->rc = dexf_xml_check(j->buf, j->len, DEXF_SCHEMA_MANIFEST,
+	/* the patterns of the value types are the parser's (xmlsafe.h) */
+	j->rc = dexf_xml_check(j->buf, j->len, DEXF_SCHEMA_MANIFEST_SHAPE,
 	    DEXF_ENTRY_MANIFEST, &err);
 	if (j->rc != 0)
 		atomic_store(&j->failed, 1);
@@ -693,6 +694,13 @@ verify_manifest(dexf_reader *r, dexf_report *rep, const char *path,
 		    -1, -1, 0, 0, "%s", dexf_errstr(&r->err));
 		return 0;
 	}
+	/* the schema check needs only the bytes: it starts first */
+	if (sj != NULL && r->manifest_len >= OVERLAP_MIN) {
+		sj->buf = r->manifest_buf;
+		sj->len = r->manifest_len;
+		sj->started = pthread_create(&sj->tid, NULL, schema_run,
+		    sj) == 0;
+	}
 	dexf_sha256(md, r->manifest_buf, r->manifest_len);
 	dexf_hex(hex, md, 32);
 	if ((rep->manifest_sha256 = strdup(hex)) == NULL)
@@ -706,12 +714,6 @@ verify_manifest(dexf_reader *r, dexf_report *rep, const char *path,
 			    "record", DEXF_ENTRY_MANIFEST, hex);
 		else
 			*bound = 1;
-	}
-	if (sj != NULL && r->manifest_len >= OVERLAP_MIN) {
-		sj->buf = r->manifest_buf;
-		sj->len = r->manifest_len;
-		sj->started = pthread_create(&sj->tid, NULL, schema_run,
-		    sj) == 0;
 	}
 	rc = (sj != NULL && sj->started ? dexf_manifest_parse_unvalidated :
 	    dexf_manifest_parse)(&r->m, r->manifest_buf, r->manifest_len,

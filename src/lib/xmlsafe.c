@@ -29,11 +29,11 @@ extern const size_t dexf_schema_record_len;
 extern const unsigned char dexf_schema_proof[];
 extern const size_t dexf_schema_proof_len;
 
-#define NSCHEMAS 3
+#define NSCHEMAS 4
 /* Each schema is parsed on first use only: a command that reads a
  * container never pays for the proof schema, and so on. */
 static dexf_once schema_once[NSCHEMAS] = {
-	DEXF_ONCE_INIT, DEXF_ONCE_INIT, DEXF_ONCE_INIT
+	DEXF_ONCE_INIT, DEXF_ONCE_INIT, DEXF_ONCE_INIT, DEXF_ONCE_INIT
 };
 static xmlSchemaPtr schemas[NSCHEMAS];
 
@@ -52,22 +52,71 @@ init_parser(void)
 	xmlInitParser();
 }
 
+/* The facets DEXF_SCHEMA_MANIFEST_SHAPE leaves out, each once in the
+ * manifest schema: UtcTime, Sha256Hex, DigestHex, Mode, ItemId and
+ * AlgorithmName (manifest.c checks the same in C). */
+static const char *const shape_cut[] = {
+	"<xs:pattern value=\"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:"
+	    "[0-9]{2}Z\"/>",
+	"<xs:pattern value=\"[0-9a-f]{64}\"/>",
+	"<xs:pattern value=\"[0-9a-f]{32,128}\"/>",
+	"<xs:pattern value=\"[0-7]{4}\"/>",
+	"<xs:pattern value=\"i[1-9][0-9]{0,8}\"/>",
+	"<xs:pattern value=\"[a-z0-9][a-z0-9\\-]{0,31}\"/>"
+};
+
+/* The manifest schema without shape_cut (malloc'd, *len bytes), or NULL
+ * if one of them is not in it exactly once. */
+static char *
+manifest_shape(size_t *len)
+{
+	size_t n = dexf_schema_manifest_len;
+	char *s = malloc(n);
+
+	if (s != NULL)
+		memcpy(s, dexf_schema_manifest, n);
+
+	for (size_t k = 0; s != NULL && k < sizeof(shape_cut) /
+	    sizeof(*shape_cut); k++) {
+		size_t cl = strlen(shape_cut[k]);
+		char *at = memmem(s, n, shape_cut[k], cl);
+
+		if (at == NULL || memmem(at + cl, n - (size_t)(at + cl - s),
+		    shape_cut[k], cl) != NULL) {
+			free(s);
+			return NULL;
+		}
+		memmove(at, at + cl, n - (size_t)(at + cl - s));
+		n -= cl;
+	}
+	*len = n;
+	return s;
+}
+
 static void
 load_schema(int i)
 {
 	const unsigned char *src[NSCHEMAS] = { dexf_schema_manifest,
-	    dexf_schema_record, dexf_schema_proof };
+	    dexf_schema_record, dexf_schema_proof, NULL };
 	size_t len[NSCHEMAS] = { dexf_schema_manifest_len,
-	    dexf_schema_record_len, dexf_schema_proof_len };
+	    dexf_schema_record_len, dexf_schema_proof_len, 0 };
 	xmlSchemaParserCtxtPtr pc;
+	char *shape = NULL;
 
 	pthread_once(&parser_once, init_parser);
+	if (i == DEXF_SCHEMA_MANIFEST_SHAPE) {
+		/* without it, nothing: a check then fails, never passes */
+		if ((shape = manifest_shape(&len[i])) == NULL)
+			return;
+		src[i] = (const unsigned char *)shape;
+	}
 	pc = xmlSchemaNewMemParserCtxt((const char *)src[i], (int)len[i]);
-	if (pc == NULL)
-		return;
-	xmlSchemaSetParserErrors(pc, silent, silent, NULL);
-	schemas[i] = xmlSchemaParse(pc);
-	xmlSchemaFreeParserCtxt(pc);
+	if (pc != NULL) {
+		xmlSchemaSetParserErrors(pc, silent, silent, NULL);
+		schemas[i] = xmlSchemaParse(pc);
+		xmlSchemaFreeParserCtxt(pc);
+	}
+	free(shape);
 }
 
 /* The parsed schema, or NULL if it cannot be parsed. */

@@ -378,6 +378,17 @@ def hostile(kind, blob, arg=None):
             tail = re.sub(rb' algorithm="[^"]*"', b"", tail, count=1)
         elif kind == "manifest-late-no-entry":
             tail = re.sub(rb' entry="[^"]*"', b"", tail, count=1)
+        # the patterns of value types, which an overlapped verify checks
+        # in C rather than with the schema
+        elif kind == "manifest-late-upper-merkle":
+            tail = re.sub(rb' merkleRoot="([0-9a-f]*)"',
+                          lambda mo: b' merkleRoot="' + mo.group(1).upper()
+                          + b'"', tail, count=1)
+        elif kind == "manifest-late-bad-mode":
+            tail = re.sub(rb' mode="[0-7]*"', b' mode="0648"', tail, count=1)
+        elif kind == "manifest-late-upper-algorithm":
+            tail = tail.replace(b'algorithm="sha256"', b'algorithm="SHA256"',
+                                1)
         elif kind == "manifest-late-dup-path":
             # valid for the schema: only the parser's check of unique
             # paths, after the last item, refuses it

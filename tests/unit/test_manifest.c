@@ -1200,7 +1200,146 @@ xml_check_agrees_with_the_validating_parse(void)
 	free(xml);
 }
 
+/*
+ * An overlapped verify checks the manifest against the schema without the
+ * patterns of its value types (DEXF_SCHEMA_MANIFEST_SHAPE), and the
+ * unvalidated parse checks those patterns in C.  Together they must decide
+ * exactly as the validating parse, on every place each type is used: each
+ * value below replaces one in the full model's manifest.
+ */
+static void
+shape_schema_and_parser_decide_as_the_full_schema(void)
+{
+	static const char *const times[] = {
+		"2026-11-20T09:12:44Z", "2026-11-20T09:12:44", "2026-11-20 "
+		"09:12:44Z", "2026-1-20T09:12:44Z", "02026-11-20T09:12:44Z",
+		"2026-11-20T09:12:44.5Z", " 2026-11-20T09:12:44Z",
+		"2026-11-20T09:12:44Z ", "2026-11-20t09:12:44Z",
+		"2026-11-20T09:12:44z", "\xef\xbc\x92" "026-11-20T09:12:44Z", "",
+		"2026-13-45T09:12:44Z", "2026-11-20T09:12:4aZ", NULL
+	};
+	static const char *const hex64[] = {
+		HEX64("1"), HEX64("A"), HEX64("g"),
+		HEX64("1") "1", " " HEX64("1"), "", NULL
+	};
+	static const char *const md5[] = {
+		"6811c482ead27c0b1165ecfbe996c2b4",
+		"6811C482EAD27C0B1165ECFBE996C2B4",
+		"6811c482ead27c0b1165ecfbe996c2b", "6811c482ead27c0b1165ecfbe996c2bx",
+		" 6811c482ead27c0b1165ecfbe996c2b4", "", NULL
+	};
+	static const char *const algs[] = {
+		"md5", "MD5", "-md5", "md_5", "x-custom", "sha-256",
+		"abcdefghijklmnopqrstuvwxyz012345", "abcdefghijklmnopqrstuvwxyz0123456",
+		"", NULL
+	};
+	static const char *const modes[] = {
+		"0640", "640", "06400", "0648", "064a", " 640", "", NULL
+	};
+	static const char *const ids[] = {
+		"i1", "i01", "I1", "i1 ", "i", "i0", NULL
+	};
+	static const struct {
+		const char *from, *pre, *post;
+		const char *const *values;
+	} site[] = {
+		{ "<created>2026-11-22T22:45:00Z</created>", "<created>",
+		    "</created>", times },
+		{ "mtime=\"2026-11-20T09:12:44Z\"", "mtime=\"", "\"", times },
+		{ "<start>2026-11-20T09:02:10Z</start>", "<start>", "</start>",
+		    times },
+		{ "<end>2026-11-20T09:12:44Z</end>", "<end>", "</end>", times },
+		{ "indexSha256=\"" HEX64("1") "\"", "indexSha256=\"", "\"",
+		    hex64 },
+		{ "merkleRoot=\"" HEX64("2") "\"", "merkleRoot=\"", "\"",
+		    hex64 },
+		{ ">6811c482ead27c0b1165ecfbe996c2b4<", ">", "<", md5 },
+		{ "algorithm=\"md5\"", "algorithm=\"", "\"", algs },
+		{ "mode=\"0640\"", "mode=\"", "\"", modes },
+		{ " id=\"i1\"", " id=\"", "\"", ids },
+	};
+	dexf_manifest m, a;
+	dexf_err err;
+	char *xml = NULL, to[512];
+	size_t len = 0, cases = 0, by_c = 0;
+
+	full_model(&m);
+	UA_INT(write_model(&m, &xml, &len), 0);
+	dexf_manifest_clear(&m);
+	if (xml == NULL)
+		return;
+	for (size_t k = 0; k < sizeof(site) / sizeof(site[0]); k++) {
+		for (size_t v = 0; site[k].values[v] != NULL; v++) {
+			char *b;
+			int full, shape, plain;
+
+			snprintf(to, sizeof(to), "%s%s%s", site[k].pre,
+			    site[k].values[v], site[k].post);
+			b = replace(xml, site[k].from, to);
+			EXPECT(b != NULL, "site %zu: '%s' is in the manifest", k,
+			    site[k].from);
+			if (b == NULL)
+				break;
+			full = parse_text(b, &a, &err) == 0;
+			if (full)
+				dexf_manifest_clear(&a);
+			memset(&err, 0, sizeof(err));
+			shape = dexf_xml_check((unsigned char *)b, strlen(b),
+			    DEXF_SCHEMA_MANIFEST_SHAPE, "manifest.xml",
+			    &err) == 0;
+			memset(&err, 0, sizeof(err));
+			plain = dexf_manifest_parse_unvalidated(&a,
+			    (unsigned char *)b, strlen(b), "manifest.xml",
+			    &err) == 0;
+			if (plain)
+				dexf_manifest_clear(&a);
+			EXPECT(full == (shape && plain), "%s: the full schema "
+			    "says %d, the shape %d and the parser %d", to, full,
+			    shape, plain);
+			/* the first value of each site is valid */
+			EXPECT(full == (v == 0) || k >= 6, "%s: %s", to,
+			    full ? "accepted" : "refused");
+			cases++;
+			by_c += shape && !plain;
+			free(b);
+		}
+	}
+	UA_INT(cases, 96);
+	/* the facets are out of the shape schema: the parser alone refuses
+	 * these values */
+	EXPECT(by_c >= 40, "%zu values refused by the parser alone", by_c);
+	/* what else the schema checks stays: a bad container id, an unknown
+	 * kind, an element out of place */
+	{
+		static const struct {
+			const char *from, *to;
+		} kept[] = {
+			{ "<containerId>urn:uuid:", "<containerId>urn:uuid:X" },
+			{ " kind=\"file\"", " kind=\"fiel\"" },
+			{ "</items>", "<bogus/></items>" },
+			{ "formatVersion=\"1.0\"", "formatVersion=\"1.x\"" },
+		};
+
+		for (size_t k = 0; k < sizeof(kept) / sizeof(kept[0]); k++) {
+			char *b = replace(xml, kept[k].from, kept[k].to);
+
+			EXPECT(b != NULL, "kept %zu applies", k);
+			if (b == NULL)
+				continue;
+			memset(&err, 0, sizeof(err));
+			EXPECT(dexf_xml_check((unsigned char *)b, strlen(b),
+			    DEXF_SCHEMA_MANIFEST_SHAPE, "manifest.xml",
+			    &err) == DEXF_EFORMAT, "kept %zu: the shape schema "
+			    "refuses it", k);
+			free(b);
+		}
+	}
+	free(xml);
+}
+
 static const unit_test tests[] = {
+	{ "shape_schema_and_parser_decide_as_the_full_schema",
+	    shape_schema_and_parser_decide_as_the_full_schema },
 	{ "write_then_parse_keeps_every_field",
 	    write_then_parse_keeps_every_field },
 	{ "unvalidated_parse_refuses_what_the_schema_would",
