@@ -92,6 +92,23 @@ dexf_manifest_clear(dexf_manifest *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* "i" and n in decimal, cut to 15 characters: what snprintf(id, 16,
+ * "i%zu", n) writes, without its cost (three calls an item). */
+static void
+item_id(char id[16], size_t n)
+{
+	char d[20];
+	size_t k = 0, i;
+
+	do
+		d[k++] = (char)('0' + n % 10);
+	while ((n /= 10) != 0);
+	id[0] = 'i';
+	for (i = 0; i < k && i < 14; i++)
+		id[1 + i] = d[k - 1 - i];
+	id[1 + i] = '\0';
+}
+
 struct dexf_item *
 dexf_manifest_add_item(dexf_manifest *m)
 {
@@ -108,7 +125,7 @@ dexf_manifest_add_item(dexf_manifest *m)
 	}
 	it = &m->items[m->nitems++];
 	memset(it, 0, sizeof(*it));
-	snprintf(it->id, sizeof(it->id), "i%zu", m->nitems);
+	item_id(it->id, m->nitems);
 	return it;
 }
 
@@ -515,17 +532,21 @@ dexf_manifest_write(const dexf_manifest *m, unsigned char **out,
  * pattern and more.
  */
 
-/* Sha256Hex [0-9a-f]{64}, DigestHex [0-9a-f]{32,128} */
+/* Sha256Hex [0-9a-f]{64}, DigestHex [0-9a-f]{32,128} (without a branch
+ * per character: 200 of them an item) */
 static int
 is_hex(const char *s, size_t min, size_t max)
 {
-	size_t n;
+	size_t n = strnlen(s, max + 1);
+	unsigned bad = 0;
 
-	for (n = 0; s[n] != '\0'; n++)
-		if (!(s[n] >= '0' && s[n] <= '9') &&
-		    !(s[n] >= 'a' && s[n] <= 'f'))
-			return 0;
-	return n >= min && n <= max;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		bad |= ((unsigned char)(c - '0') > 9) &
+		    ((unsigned char)(c - 'a') > 5);
+	}
+	return n >= min && n <= max && bad == 0;
 }
 
 /* Mode [0-7]{4} */
@@ -621,16 +642,49 @@ out:
 	return rc;
 }
 
+/* The child elements of an item, in the schema's order. */
+enum {
+	IC_PATH, IC_EXHIBIT, IC_SIZE, IC_MEDIA_TYPE, IC_ORIGINAL,
+	IC_LINK_TARGET, IC_SOURCE, IC_ACQUISITION, IC_UNREADABLE, IC_DIGESTS,
+	IC_STORAGE, IC_EXTENSIONS, IC_N
+};
+static const char *const item_tags[IC_N] = {
+	"path", "exhibit", "size", "mediaType", "original", "linkTarget",
+	"source", "acquisition", "unreadable", "digests", "storage",
+	"extensions"
+};
+
+/* The first child element of n of each name, as dexf_xml_child() finds
+ * it, in one walk: each name is looked for from the one after the last
+ * found, so children in the schema's order cost a comparison or two. */
+static void
+item_children(xmlNodePtr n, xmlNodePtr ch[IC_N])
+{
+	int k = 0;
+
+	memset(ch, 0, IC_N * sizeof(*ch));
+	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		for (int tries = 0; tries < IC_N; tries++, k = (k + 1) % IC_N)
+			if (strcmp((const char *)c->name, item_tags[k]) == 0) {
+				if (ch[k] == NULL)
+					ch[k] = c;
+				break;
+			}
+	}
+}
+
 static int
 parse_item(struct dexf_item *it, xmlNodePtr n, size_t idx, const char *what,
     dexf_err *err)
 {
 	char *v, expect[64];
-	xmlNodePtr c;
+	xmlNodePtr c, ch[IC_N];
 	const char *why;
 
 	v = dexf_xml_attr(n, "id");
-	snprintf(expect, sizeof(expect), "i%zu", idx + 1);
+	item_id(expect, idx + 1);
 	if (v == NULL || strcmp(v, expect) != 0) {
 		free(v);
 		return dexf_seterr(err, DEXF_EFORMAT,
@@ -648,40 +702,41 @@ parse_item(struct dexf_item *it, xmlNodePtr n, size_t idx, const char *what,
 	    strcmp(v, "symlink") == 0 ? DEXF_ITEM_SYMLINK :
 	    DEXF_ITEM_DIRECTORY;
 	free(v);
-	if (dexf_xml_child(n, "path") == NULL)
+	item_children(n, ch);
+	if (ch[IC_PATH] == NULL)
 		return dexf_seterr(err, DEXF_EFORMAT,
 		    "%s: item %zu: no path", what, idx + 1);
-	it->path = dexf_xml_child_text(n, "path");
+	it->path = dexf_xml_text(ch[IC_PATH]);
 	if (it->path == NULL)
 		return dexf_seterr(err, DEXF_ENOMEM, "out of memory");
 	if ((why = dexf_path_check(it->path)) != NULL)
 		return dexf_seterr(err, DEXF_EFORMAT,
 		    "%s: item '%s': path %s", what, it->id, why);
-	v = dexf_xml_child_text(n, "size");
+	v = dexf_xml_text(ch[IC_SIZE]);
 	if (dexf_parse_u64(&it->size, v) != 0) {
 		free(v);
 		return dexf_seterr(err, DEXF_EFORMAT,
 		    "%s: item '%s': bad size", what, it->path);
 	}
 	free(v);
-	it->meta[M_EXHIBIT] = dexf_xml_child_text(n, "exhibit");
-	it->meta[M_MEDIA_TYPE] = dexf_xml_child_text(n, "mediaType");
-	c = dexf_xml_child(n, "original");
+	it->meta[M_EXHIBIT] = dexf_xml_text(ch[IC_EXHIBIT]);
+	it->meta[M_MEDIA_TYPE] = dexf_xml_text(ch[IC_MEDIA_TYPE]);
+	c = ch[IC_ORIGINAL];
 	it->meta[M_MTIME] = dexf_xml_attr(c, "mtime");
 	it->meta[M_MODE] = dexf_xml_attr(c, "mode");
 	if (it->meta[M_MODE] != NULL && !is_mode(it->meta[M_MODE]))
 		return dexf_seterr(err, DEXF_EFORMAT, "%s: item '%s': mode "
 		    "'%s' is not four octal digits", what, it->path,
 		    it->meta[M_MODE]);
-	it->meta[M_LINK_TARGET] = dexf_xml_child_text(n, "linkTarget");
-	c = dexf_xml_child(n, "source");
+	it->meta[M_LINK_TARGET] = dexf_xml_text(ch[IC_LINK_TARGET]);
+	c = ch[IC_SOURCE];
 	for (int i = 0; c && i < 5; i++)
 		it->meta[M_SRC_TYPE + i] = dexf_xml_child_text(c, src_tags[i]);
-	c = dexf_xml_child(n, "acquisition");
+	c = ch[IC_ACQUISITION];
 	for (int i = 0; c && i < 5; i++)
 		it->meta[M_ACQ_METHOD + i] = dexf_xml_child_text(c,
 		    acq_tags[i]);
-	c = dexf_xml_child(n, "unreadable");
+	c = ch[IC_UNREADABLE];
 	if (c != NULL) {
 		size_t cnt = 0, cap = 0, slen = 0, scap = 0;
 		char *s = NULL;
@@ -762,14 +817,14 @@ parse_item(struct dexf_item *it, xmlNodePtr n, size_t idx, const char *what,
 		return dexf_seterr(err, DEXF_EFORMAT,
 		    "%s: item '%s': size must be the length of the link target",
 		    what, it->path);
-	if (dexf_xml_critical_extension(n))
+	if (dexf_xml_critical_in(ch[IC_EXTENSIONS]))
 		return dexf_seterr(err, DEXF_EUNSUPPORTED,
 		    "%s: item '%s' has a critical extension this version does "
 		    "not understand", what, it->path);
 
-	c = dexf_xml_child(n, "digests");
+	c = ch[IC_DIGESTS];
 	if (it->kind != DEXF_ITEM_FILE) {
-		if (c != NULL || dexf_xml_child(n, "storage") != NULL)
+		if (c != NULL || ch[IC_STORAGE] != NULL)
 			return dexf_seterr(err, DEXF_EFORMAT,
 			    "%s: item '%s': only files have digests and storage",
 			    what, it->path);
@@ -797,12 +852,13 @@ parse_item(struct dexf_item *it, xmlNodePtr n, size_t idx, const char *what,
 	if (it->digest[0] == NULL)
 		return dexf_seterr(err, DEXF_EFORMAT,
 		    "%s: item '%s' has no sha256 digest", what, it->path);
-	c = dexf_xml_child(n, "storage");
+	c = ch[IC_STORAGE];
 	if (c == NULL)
 		return dexf_seterr(err, DEXF_EFORMAT,
 		    "%s: item '%s' has no storage element", what, it->path);
 	{
 		uint64_t cs, lvl = 0;
+		size_t pl, il;
 		char *comp = dexf_xml_attr(c, "compression");
 		char *ix = dexf_xml_attr(c, "indexSha256");
 		char *mr = dexf_xml_attr(c, "merkleRoot");
@@ -812,11 +868,16 @@ parse_item(struct dexf_item *it, xmlNodePtr n, size_t idx, const char *what,
 		it->has_storage = 1;
 		it->compression = comp != NULL && strcmp(comp, "deflate") == 0 ?
 		    8 : 0;
+		it->meta[M_CHUNK_SIZE] = dexf_xml_attr(c, "chunkSize");
+		it->meta[M_CHUNK_COUNT] = dexf_xml_attr(c, "chunkCount");
+		it->meta[M_STORED_SIZE] = dexf_xml_attr(c, "storedSize");
 		bad = comp == NULL || ix == NULL || !is_hex(ix, 64, 64) ||
 		    mr == NULL || !is_hex(mr, 64, 64) ||
-		    parse_u64_attr(c, "chunkSize", &cs) != 0 ||
-		    parse_u64_attr(c, "chunkCount", &it->chunk_count) != 0 ||
-		    parse_u64_attr(c, "storedSize", &it->stored_size) != 0 ||
+		    dexf_parse_u64(&cs, it->meta[M_CHUNK_SIZE]) != 0 ||
+		    dexf_parse_u64(&it->chunk_count,
+		    it->meta[M_CHUNK_COUNT]) != 0 ||
+		    dexf_parse_u64(&it->stored_size,
+		    it->meta[M_STORED_SIZE]) != 0 ||
 		    dexf_unhex(it->index_sha256, 32, ix) != 0 ||
 		    dexf_unhex(it->merkle_root, 32, mr) != 0 ||
 		    (lv != NULL && dexf_parse_u64(&lvl, lv) != 0) ||
@@ -830,9 +891,6 @@ parse_item(struct dexf_item *it, xmlNodePtr n, size_t idx, const char *what,
 		it->meta[M_MERKLE_ROOT] = mr;
 		it->meta[M_ENTRY] = dexf_strdup(it->entry);
 		it->meta[M_INDEX] = dexf_strdup(it->index_entry);
-		it->meta[M_CHUNK_SIZE] = dexf_xml_attr(c, "chunkSize");
-		it->meta[M_CHUNK_COUNT] = dexf_xml_attr(c, "chunkCount");
-		it->meta[M_STORED_SIZE] = dexf_xml_attr(c, "storedSize");
 		if (bad || it->entry == NULL || it->index_entry == NULL)
 			return dexf_seterr(err, DEXF_EFORMAT,
 			    "%s: item '%s': bad storage attributes", what,
@@ -849,15 +907,20 @@ parse_item(struct dexf_item *it, xmlNodePtr n, size_t idx, const char *what,
 			    "%llu", what, it->path,
 			    (unsigned long long)it->chunk_count,
 			    (unsigned long long)it->size);
-		snprintf(expect, sizeof(expect), "%s%s.idx", DEXF_INDEX_PREFIX,
-		    it->id);
+		pl = strlen(DEXF_INDEX_PREFIX);
+		il = strlen(it->id);
 		if (strncmp(it->entry, DEXF_EVIDENCE_PREFIX, 9) != 0 ||
 		    strcmp(it->entry + 9, it->path) != 0 ||
-		    strcmp(it->index_entry, expect) != 0)
+		    strncmp(it->index_entry, DEXF_INDEX_PREFIX, pl) != 0 ||
+		    strncmp(it->index_entry + pl, it->id, il) != 0 ||
+		    strcmp(it->index_entry + pl + il, ".idx") != 0) {
+			snprintf(expect, sizeof(expect), "%s%s.idx",
+			    DEXF_INDEX_PREFIX, it->id);
 			return dexf_seterr(err, DEXF_EFORMAT,
 			    "%s: item '%s': storage entry names must be "
 			    "'evidence/%s' and '%s'", what, it->path, it->path,
 			    expect);
+		}
 	}
 	return 0;
 }

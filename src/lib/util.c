@@ -72,28 +72,61 @@ dexf_fmt_time(char *out, size_t outlen, time_t t)
 		snprintf(out, outlen, "1970-01-01T00:00:00Z");
 }
 
+/* Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar. */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/*
+ * Exactly what dexf_fmt_time() writes for some instant: the layout, a
+ * year from 1000 (fewer digits would print shorter), a real day of its
+ * month, hours to 23 and seconds to 59 (no leap second).  Parsed by hand:
+ * strptime() and a print back to compare were half of this function's
+ * callers' time in a manifest of 20,000 items.
+ */
 int
 dexf_parse_time(time_t *out, const char *s)
 {
-	struct tm tm;
-	const char *end;
+	static const char layout[] = "dddd-dd-ddTdd:dd:ddZ";
+	static const unsigned char mdays[12] = {
+		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+	int v[6] = { 0 }, f = 0, year, mon, day;
 
-	if (s == NULL || strlen(s) != 20)
+	if (s == NULL)
 		return -1;
-	memset(&tm, 0, sizeof(tm));
-	char back[32];
-	time_t t;
-
-	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (end == NULL || *end != '\0')
+	for (size_t i = 0; i < sizeof(layout) - 1; i++) {
+		if (layout[i] != 'd') {
+			if (s[i] != layout[i])
+				return -1;
+			f++;
+			continue;
+		}
+		if (s[i] < '0' || s[i] > '9')
+			return -1;      /* also the end of a shorter s */
+		v[f] = v[f] * 10 + (s[i] - '0');
+	}
+	if (s[sizeof(layout) - 1] != '\0')
 		return -1;
-	t = timegm(&tm);
-	/* strptime accepts 2026-02-30, 23:59:60 and space-padded fields; a
-	 * time must print back exactly as written. */
-	dexf_fmt_time(back, sizeof(back), t);
-	if (strcmp(back, s) != 0)
+	year = v[0];
+	mon = v[1];
+	day = v[2];
+	if (year < 1000 || mon < 1 || mon > 12 || day < 1 ||
+	    day > mdays[mon - 1] || (mon == 2 && day == 29 &&
+	    (year % 4 != 0 || (year % 100 == 0 && year % 400 != 0))) ||
+	    v[3] > 23 || v[4] > 59 || v[5] > 59)
 		return -1;
-	*out = t;
+	*out = (time_t)(days_from_civil(year, mon, day) * 86400 +
+	    v[3] * 3600 + v[4] * 60 + v[5]);
 	return 0;
 }
 

@@ -185,14 +185,31 @@ dexf_xml_validate(xmlDocPtr doc, dexf_schema_id schema, const char *what,
  * never need one, so a DOCTYPE is refused outright and entities can never
  * be defined).
  */
+/* 1 if "<!DOCTYPE" or "<!ENTITY" is in buf: one pass of memchr() for
+ * '!', rare outside comments and CDATA sections (13.5 MB: two passes of
+ * memmem() took 5.5 ms). */
+static int
+has_declaration(const unsigned char *buf, size_t len)
+{
+	const unsigned char *p = buf, *end = buf + len;
+
+	while (p < end && (p = memchr(p, '!', (size_t)(end - p))) != NULL) {
+		if (p > buf && p[-1] == '<' &&
+		    ((end - p >= 8 && memcmp(p, "!DOCTYPE", 8) == 0) ||
+		    (end - p >= 7 && memcmp(p, "!ENTITY", 7) == 0)))
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
 static int
 refuse_unparsed(const unsigned char *buf, size_t len, const char *what,
     dexf_err *err)
 {
 	if (len > INT32_MAX)
 		return dexf_seterr(err, DEXF_EFORMAT, "%s: too large", what);
-	if (memmem(buf, len, "<!DOCTYPE", 9) != NULL ||
-	    memmem(buf, len, "<!ENTITY", 8) != NULL)
+	if (has_declaration(buf, len))
 		return dexf_seterr(err, DEXF_EFORMAT,
 		    "%s: contains a DOCTYPE or entity declaration, which dexf "
 		    "documents never have (refused unparsed)", what);
@@ -261,7 +278,12 @@ dexf_xml_child(xmlNodePtr parent, const char *name)
 char *
 dexf_xml_child_text(xmlNodePtr parent, const char *name)
 {
-	xmlNodePtr c = dexf_xml_child(parent, name);
+	return dexf_xml_text(dexf_xml_child(parent, name));
+}
+
+char *
+dexf_xml_text(xmlNodePtr c)
+{
 	xmlChar *t;
 	char *s;
 

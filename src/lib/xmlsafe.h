@@ -84,6 +84,8 @@ int dexf_xml_critical_in(xmlNodePtr ext);
 xmlNodePtr dexf_xml_child(xmlNodePtr parent, const char *name);
 /* Text content of a child element (malloc'd; NULL if absent). */
 char *dexf_xml_child_text(xmlNodePtr parent, const char *name);
+/* Text content of element c (malloc'd; NULL if c is NULL). */
+char *dexf_xml_text(xmlNodePtr c);
 /* Attribute value (malloc'd; NULL if absent). */
 char *dexf_xml_attr(xmlNodePtr node, const char *name);
 

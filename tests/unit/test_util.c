@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -172,6 +173,84 @@ parse_time_rejects_other_syntax(void)
 		CU_assertImplementation(rc == -1 ? CU_TRUE : CU_FALSE, __LINE__,
 		    what, __FILE__, "", CU_FALSE);
 	}
+}
+
+/* The parse dexf_parse_time() had: strptime(), then a print back that must
+ * give the same text (which takes out what strptime() normalizes). */
+static int
+strptime_round_trip(time_t *out, const char *s)
+{
+	struct tm tm;
+	const char *end;
+	char back[32];
+	time_t t;
+
+	if (s == NULL || strlen(s) != 20)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (end == NULL || *end != '\0')
+		return -1;
+	t = timegm(&tm);
+	dexf_fmt_time(back, sizeof(back), t);
+	if (strcmp(back, s) != 0)
+		return -1;
+	*out = t;
+	return 0;
+}
+
+/* dexf_parse_time() decides as the strptime() round trip, and gives the
+ * same instant: on every day of years around the calendar's edges, at
+ * the edges of each field, and on 200,000 valid times with one character
+ * changed. */
+static void
+parse_time_agrees_with_strptime_round_trip(void)
+{
+	static const int years[] = { 999, 1000, 1600, 1900, 1969, 1970, 2000,
+	    2024, 2026, 2100, 2400, 9999 };
+	static const char *const hms[] = { "00:00:00", "23:59:59",
+	    "24:00:00", "23:60:00", "23:59:60", "12:34:56" };
+	static const char alphabet[] = "0123456789-T:Z +/a";
+	uint32_t r = 12345;
+	size_t cases = 0, accepted = 0, differ = 0;
+
+	for (size_t y = 0; y < sizeof(years) / sizeof(years[0]); y++)
+		for (int mo = 0; mo <= 13; mo++)
+			for (int d = 0; d <= 32; d++)
+				for (size_t h = 0; h < sizeof(hms) /
+				    sizeof(hms[0]); h++) {
+					char s[64];
+					time_t a = 1, b = 2;
+					int ra, rb;
+
+					snprintf(s, sizeof(s), "%04d-%02d-%02dT"
+					    "%sZ", years[y], mo, d, hms[h]);
+					ra = dexf_parse_time(&a, s);
+					rb = strptime_round_trip(&b, s);
+					differ += ra != rb || (ra == 0 &&
+					    a != b);
+					accepted += ra == 0;
+					cases++;
+				}
+	for (int i = 0; i < 200000; i++) {
+		char s[32];
+		time_t a = 1, b = 2, t;
+		int ra, rb;
+
+		r = r * 1103515245u + 12345u;
+		t = (time_t)(r % 253402300800u);     /* to 9999 */
+		dexf_fmt_time(s, sizeof(s), t);
+		r = r * 1103515245u + 12345u;
+		s[(r >> 8) % 20] = alphabet[(r >> 16) % (sizeof(alphabet) - 1)];
+		ra = dexf_parse_time(&a, s);
+		rb = strptime_round_trip(&b, s);
+		differ += ra != rb || (ra == 0 && a != b);
+		accepted += ra == 0;
+		cases++;
+	}
+	UA_INT(differ, 0);
+	EXPECT(accepted > 20000 && accepted < cases, "%zu of %zu accepted",
+	    accepted, cases);
 }
 
 /* FORMAT.md 1.4: seconds 00-59 and 8.7 rule 10: valid calendar dates. */
@@ -556,6 +635,8 @@ static const unit_test tests[] = {
 	    fmt_time_epoch_and_known_instant },
 	{ "parse_time_roundtrips_fmt_time", parse_time_roundtrips_fmt_time },
 	{ "parse_time_rejects_other_syntax", parse_time_rejects_other_syntax },
+	{ "parse_time_agrees_with_strptime_round_trip",
+	    parse_time_agrees_with_strptime_round_trip },
 	{ "parse_time_rejects_impossible_dates_and_leap_seconds",
 	    parse_time_rejects_impossible_dates_and_leap_seconds },
 	{ "parse_time_rejects_space_padded_fields",
