@@ -141,10 +141,18 @@ process_decode(dexf_pool *p, tctx *t, dexf_slot *s)
 	 * buffer is its next chunk's once this one is done, and a chunk
 	 * that failed is zeroed and hashed from here later. */
 	s->plain = p->compress ? s->out : s->in;
-	if (dexf_pread_full(s->fd, in, s->inlen, s->pos) != 0) {
-		s->rc = DEXF_SLOT_IO;
-		return;
+	if (!p->compress)
+		s->tail_len = 0;
+	/* the tail in the same read; if that fails, the chunk alone (the
+	 * caller then reads the tail itself, and sees why it cannot) */
+	if (dexf_pread_full(s->fd, in, s->inlen + s->tail_len, s->pos) != 0) {
+		s->tail_len = 0;
+		if (dexf_pread_full(s->fd, in, s->inlen, s->pos) != 0) {
+			s->rc = DEXF_SLOT_IO;
+			return;
+		}
 	}
+	memcpy(s->tail, in + s->inlen, s->tail_len);
 	if (p->compress && dexf_chunk_inflate(t->codec, in, s->inlen, s->out,
 	    s->outlen) != 0) {
 		s->rc = DEXF_SLOT_CORRUPT;
@@ -302,8 +310,8 @@ tctx_init(tctx *t, const dexf_pool *p, int level)
 {
 	if (dexf_codec_new(&t->codec, level) != 0)
 		return -1;
-	if (reads_per_thread(p) &&
-	    (t->in = malloc(dexf_chunk_stored_max(p->chunk_size))) == NULL)
+	if (reads_per_thread(p) && (t->in = malloc(
+	    dexf_chunk_stored_max(p->chunk_size) + DEXF_SLOT_TAIL)) == NULL)
 		return -1;
 	return 0;
 }

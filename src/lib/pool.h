@@ -31,6 +31,12 @@ typedef struct dexf_slot {
 	uint64_t pos;
 	unsigned char want[32];
 	const unsigned char *plain;   /* result: in or out */
+	/* Decoding compressed chunks: bytes read with the chunk, from just
+	 * after it (the deflate trailer after an item's last chunk: 0 or
+	 * DEXF_SLOT_TAIL), into tail; 0 after the read if that failed and
+	 * the chunk alone could be read. */
+	unsigned tail_len;
+	unsigned char tail[2];
 	/* Whole-item mode (dexf_pool_submit_item()): the slot is all of an
 	 * item, so the worker also computes the item's linear digests, over
 	 * the same bytes the linear thread would see, into hex (md_failed on
@@ -39,6 +45,8 @@ typedef struct dexf_slot {
 	int md_failed;
 	char hex[DEXF_NHASH][DEXF_HEX_MAX];
 } dexf_slot;
+
+#define DEXF_SLOT_TAIL 2
 
 /* slot rc in decode mode */
 #define DEXF_SLOT_OK 0

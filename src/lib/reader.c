@@ -771,13 +771,17 @@ ensure_pool(dexf_reader *r, const dexf_idx_header *h)
 /* A decoder slot for the chunk that index entry ie locates in d. */
 static void
 load_slot(const dexf_reader *r, dexf_slot *sl, const dexf_zipr_entry *d,
-    const dexf_idx_entry *ie, uint64_t plain)
+    const dexf_idx_header *h, const dexf_idx_entry *ie, uint64_t plain)
 {
 	sl->fd = r->fd;
 	sl->pos = d->data_off + ie->offset;
 	sl->inlen = ie->length;
 	sl->outlen = (size_t)plain;
 	memcpy(sl->want, ie->leaf, 32);
+	/* the deflate trailer right after this chunk (the last) comes
+	 * with it: one read for an item of one chunk, not two */
+	sl->tail_len = h->compression == 8 && ie->offset + ie->length +
+	    DEXF_SLOT_TAIL == h->data_size ? DEXF_SLOT_TAIL : 0;
 }
 
 int
@@ -805,7 +809,7 @@ dexf_reader_prefetch(dexf_reader *r, const struct dexf_item *it,
 	if (!ok)
 		return 1;
 	slot = (size_t)(r->pf_seq++ % dexf_pool_slots(r->pool));
-	load_slot(r, dexf_pool_slot(r->pool, slot), d, &ie, plain);
+	load_slot(r, dexf_pool_slot(r->pool, slot), d, &h, &ie, plain);
 	pf = &r->pf[(r->pf_head + r->pf_len++) % dexf_pool_slots(r->pool)];
 	pf->item = it;
 	pf->slot = slot;
@@ -845,6 +849,9 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 	uint64_t expect = 0;
 	int rc, first_rc = 0, finished = 0;
 	long pre = prefetched(r, it, s->hashes);
+	/* the deflate trailer, when the last chunk's read brought it */
+	unsigned char tail[DEXF_SLOT_TAIL];
+	int have_tail = 0;
 
 	s->bad = s->chunks_checked = s->bytes = 0;
 	s->crc = 0;
@@ -905,7 +912,7 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 					continue;
 				}
 				load_slot(r, dexf_pool_slot(r->pool,
-				    rd % nslots), d, &ie, plain);
+				    rd % nslots), d, &h, &ie, plain);
 				/* a one-chunk item: no hand-off */
 				if (h.chunk_count == 1)
 					dexf_pool_process_now(r->pool, rd % nslots);
@@ -934,6 +941,11 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 				why = "does not match its digest";
 			}
 			s->chunks_checked++;
+			if (wr + 1 == h.chunk_count &&
+			    sl->tail_len == DEXF_SLOT_TAIL) {
+				memcpy(tail, sl->tail, DEXF_SLOT_TAIL);
+				have_tail = 1;
+			}
 			if (why != NULL) {
 				s->bad++;
 				if (!s->keep_going) {
@@ -986,17 +998,16 @@ dexf_reader_scan(dexf_reader *r, const struct dexf_item *it, dexf_scan *s)
 		}
 	}
 	if (h.compression == 8) {
-		unsigned char t[2];
-
 		if (expect + 2 != h.data_size) {
 			rc = dexf_seterr(&r->err, DEXF_EINTEGRITY,
 			    "item '%s': chunks do not end where the stream "
 			    "trailer belongs", it->path);
 			goto out;
 		}
-		if ((rc = dexf_zipr_pread(&r->z, d, expect, t, 2)) != 0)
+		if (!have_tail &&
+		    (rc = dexf_zipr_pread(&r->z, d, expect, tail, 2)) != 0)
 			goto out;
-		if (memcmp(t, dexf_deflate_trailer, 2) != 0) {
+		if (memcmp(tail, dexf_deflate_trailer, 2) != 0) {
 			s->trailer_bad = 1;
 			if (first_rc == 0 || !s->keep_going)
 				first_rc = dexf_seterr(&r->err, DEXF_EINTEGRITY,

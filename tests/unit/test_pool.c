@@ -181,6 +181,9 @@ decode_window(int compress, int threads)
 				sl->pos = c.pos[i];
 				sl->inlen = c.len[i];
 				memcpy(sl->want, c.leaf[i], 32);
+				/* the bytes after it come along (after
+				 * the last chunk: none, the file ends) */
+				sl->tail_len = DEXF_SLOT_TAIL;
 			} else {
 				sl->pos = c.pos[NCH - 1] + c.len[NCH - 1] +
 				    4096;
@@ -195,6 +198,19 @@ decode_window(int compress, int threads)
 		rc = dexf_pool_wait(p, wr % ns);
 		UA_INT(rc, i == NCH ? DEXF_SLOT_IO : i != BAD ? DEXF_SLOT_OK :
 		    compress ? DEXF_SLOT_CORRUPT : DEXF_SLOT_MISMATCH);
+		if (i < NCH) {
+			unsigned char next[DEXF_SLOT_TAIL];
+			int more = compress && i + 1 < NCH;
+
+			/* a tail only when decoding deflate, and only
+			 * where the file has the bytes */
+			UA_INT(sl->tail_len, more ? DEXF_SLOT_TAIL : 0);
+			if (more && pread(c.fd, next, sizeof(next),
+			    (off_t)c.pos[i + 1]) == (ssize_t)sizeof(next))
+				EXPECT(memcmp(sl->tail, next, sizeof(next)) ==
+				    0, "chunk %d: the tail is the next "
+				    "chunk's first bytes", i);
+		}
 		EXPECT(sl->plain == (compress ? sl->out : sl->in),
 		    "chunk %d (%s, %d threads): the plaintext is in the "
 		    "slot's own buffer", i, compress ? "deflate" : "store",
