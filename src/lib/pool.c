@@ -329,9 +329,12 @@ tctx_free(tctx *t)
  * Slots in flight.  Enough to keep every worker busy while the caller
  * reads ahead and writes behind.  Decoding, the chunks are taken back in
  * stream order, so one slow chunk (text inflates several times slower than
- * random data) holds up the linear digests and every chunk after it: a
+ * random data) holds up the linear digests and every chunk after it, and
+ * a run of fast ones (zeros) lets the workers outrun the linear digests: a
  * deeper window keeps the workers busy meanwhile, as far as its plaintext
- * buffers fit in DEEP_BYTES.
+ * buffers fit in DEEP_BYTES.  The 2 GiB bench image, 2 workers: 14 slots
+ * left a core idle 7% of the time; 32 took its verify from 2.59 to 2.52 s
+ * (10 interleaved runs), for 19 MiB more at the peak.
  */
 #define DEEP_BYTES (32u << 20)
 
@@ -344,7 +347,7 @@ window(int nworkers, uint32_t chunk_size, int decode)
 		return 1;
 	if (!decode)
 		return n;
-	deep = (size_t)nworkers * 6 + 2;
+	deep = (size_t)nworkers * 16 + 2;
 	if (deep > DEEP_BYTES / chunk_size)
 		deep = DEEP_BYTES / chunk_size;
 	return deep > n ? deep : n;

@@ -112,10 +112,14 @@ slots_in_flight(void)
 {
 	dexf_pool *p = NULL;
 
-	/* decoding: six per worker and two, up to 32 MiB of plaintext */
+	/* decoding: sixteen per worker and two, up to 32 MiB of plaintext */
+	UA_INT(dexf_pool_new_decoder(&p, 2, 64u << 10, 1), 0);
+	if (p != NULL)
+		UA_INT(dexf_pool_slots(p), 34);
+	dexf_pool_free(p);
 	UA_INT(dexf_pool_new_decoder(&p, 3, 1u << 20, 1), 0);
 	if (p != NULL)
-		UA_INT(dexf_pool_slots(p), 20);
+		UA_INT(dexf_pool_slots(p), 32);
 	dexf_pool_free(p);
 	UA_INT(dexf_pool_new_decoder(&p, 2, 4u << 20, 0), 0);
 	if (p != NULL)
