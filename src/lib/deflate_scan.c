@@ -53,8 +53,9 @@ enum { CODES, LENS, DISTS };    /* zlib's inflate_table() kinds */
  * decoded (fixed code: 286, 287, distances 30, 31) is K_BAD.  K_SYM2 is
  * two literals whose codes fit the lookup bits together.  In a table, a
  * length comes with its extra bits: an entry for each of their values,
- * which is the length itself (no extra bits left), or none where code and
- * extra bits pass the lookup bits (slow_entry() then gives the base). */
+ * which is the length itself (no extra bits left), unless code and extra
+ * bits pass the lookup bits (then the entry has the base and the extra
+ * bits to read, as slow_entry()'s entries have). */
 #define K_BAD 0x0000
 #define K_SYM 0x1000            /* literal, distance, code length symbol */
 #define K_SYM2 0x2000
@@ -249,14 +250,14 @@ huff_build(struct huff *h, const uint8_t *len, unsigned n, int kind)
 		e = entry(kind, s) + l;
 		if (kind == LENS && s < 256)
 			e |= E_LIT;
-		if (E_KIND(e) == K_LEN && E_EXTRA(e) != 0) {
+		if (E_KIND(e) == K_LEN && E_EXTRA(e) != 0 &&
+		    l + E_EXTRA(e) <= rbits) {
 			/* the extra bits folded in, one entry per value:
 			 * the fast loop takes the length as it is (4% on
-			 * text) */
+			 * text); where they do not fit, the entry keeps
+			 * them to read */
 			unsigned x = E_EXTRA(e), lx = l + x;
 
-			if (lx > rbits)
-				continue;       /* left to slow_entry() */
 			for (unsigned v = 0; v < 1u << x; v++) {
 				uint32_t f = (e & ~0x0f00u) + (v << 16);
 
@@ -408,7 +409,7 @@ codes_loop(struct bitin *b, const struct huff *lit, const struct huff *dist,
 		} else if (bits < 48) {
 			int stale = bits < LROOT;
 
-			if (fast || end - p >= 8) {
+			if (end - p >= 8) {
 				fill8(&p, &hold, &bits);
 			} else {
 				b->p = p;
@@ -429,6 +430,8 @@ codes_loop(struct bitin *b, const struct huff *lit, const struct huff *dist,
 			 * table with its extra bits */
 			n = E_BITS(e);
 			len = E_VAL(e);
+			if ((x = E_EXTRA(e)) != 0)      /* rare: see above */
+				len += (hold >> (n - x)) & ((1u << x) - 1);
 			hold >>= n;
 			bits -= n;
 			goto distance;

@@ -655,8 +655,8 @@ static const char *const item_tags[IC_N] = {
 };
 
 /* The first child element of n of each name, as dexf_xml_child() finds
- * it, in one walk: each name is looked for from the one after the last
- * found, so children in the schema's order cost a comparison or two. */
+ * it, in one walk: each name is looked for from the last one found on,
+ * so children in the schema's order cost a comparison or two. */
 static void
 item_children(xmlNodePtr n, xmlNodePtr ch[IC_N])
 {

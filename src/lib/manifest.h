@@ -101,7 +101,7 @@ int dexf_manifest_parse(dexf_manifest *m, const unsigned char *buf,
  * accepts gives the same model, or the same error, as
  * dexf_manifest_parse().  The patterns of the value types are checked
  * here, so that check may use DEXF_SCHEMA_MANIFEST_SHAPE: a manifest
- * passes both exactly when it passes dexf_manifest_parse(). */
+ * that passes both passes dexf_manifest_parse(). */
 int dexf_manifest_parse_unvalidated(dexf_manifest *m,
 	const unsigned char *buf, size_t len, const char *what,
 	dexf_err *err);

@@ -101,6 +101,7 @@ dexf_parse_time(time_t *out, const char *s)
 		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
 	};
 	int v[6] = { 0 }, f = 0, year, mon, day;
+	int64_t secs;
 
 	if (s == NULL)
 		return -1;
@@ -125,8 +126,11 @@ dexf_parse_time(time_t *out, const char *s)
 	    (year % 4 != 0 || (year % 100 == 0 && year % 400 != 0))) ||
 	    v[3] > 23 || v[4] > 59 || v[5] > 59)
 		return -1;
-	*out = (time_t)(days_from_civil(year, mon, day) * 86400 +
-	    v[3] * 3600 + v[4] * 60 + v[5]);
+	secs = days_from_civil(year, mon, day) * 86400 + v[3] * 3600 +
+	    v[4] * 60 + v[5];
+	if ((int64_t)(time_t)secs != secs)
+		return -1;      /* beyond a 32-bit time_t, as timegm() was */
+	*out = (time_t)secs;
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 #include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 
+#include "format.h"
 #include "util.h"
 #include "xmlsafe.h"
 
@@ -340,6 +341,7 @@ typedef struct {
 	xmlSchemaValidCtxtPtr vc;
 	int failed;
 	size_t text;            /* text since the last tag */
+	int shape;              /* checking DEXF_SCHEMA_MANIFEST_SHAPE */
 } quick_state;
 
 static void
@@ -386,18 +388,33 @@ quick_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 
 	(void)localname;
 	(void)prefix;
-	(void)uri;
 	(void)nns;
 	(void)ns;
 	(void)ndefaulted;
 	q->text = 0;
+	/*
+	 * The shape schema leaves the patterns of value types to the
+	 * manifest parser, which sees only the manifest's own elements.  An
+	 * element of another namespace (in <extensions>, validated laxly: a
+	 * declaration it names or finds, such as xsi:type="m:Mode", applies
+	 * there too) or an xsi: attribute could bring those types where the
+	 * parser does not look: such a document goes to the full schema.
+	 */
+	if (q->shape && (uri == NULL ||
+	    strcmp((const char *)uri, DEXF_NS_MANIFEST) != 0))
+		quick_stop(q);
 	/* five pointers per attribute: local name, prefix, URI, value and
 	 * value end */
-	for (int i = 0; i < nattrs; i++)
+	for (int i = 0; i < nattrs; i++) {
 		if (attrs[5 * i + 1] != NULL &&
 		    strcmp((const char *)attrs[5 * i + 1], "xml") == 0 &&
 		    strcmp((const char *)attrs[5 * i], "id") == 0)
 			quick_stop(q);
+		if (q->shape && attrs[5 * i + 2] != NULL &&
+		    strcmp((const char *)attrs[5 * i + 2],
+		    "http://www.w3.org/2001/XMLSchema-instance") == 0)
+			quick_stop(q);
+	}
 }
 
 static void
@@ -471,6 +488,7 @@ quick_valid(const unsigned char *buf, size_t len, dexf_schema_id schema)
 	none.cdataBlock = quick_text;
 	memset(&q, 0, sizeof(q));
 	q.vc = vc;
+	q.shape = schema == DEXF_SCHEMA_MANIFEST_SHAPE;
 	xmlSchemaSetValidStructuredErrors(vc, quick_error, &q);
 	xmlSetStructuredErrorFunc(&q, quick_error);
 	/* takes the input buffer */
@@ -503,9 +521,10 @@ dexf_xml_check(const unsigned char *doc, size_t len, dexf_schema_id schema,
 		return 0;
 	/* Refused: the validating reader's pass (streaming, so a large
 	 * manifest is never a tree) gives the verdict and the message with
-	 * its line. */
+	 * its line; with the full schema for the shape's refusals too. */
 	atomic_fetch_add(&reader_checks, 1);
-	rc = dexf_xml_stream(doc, len, schema, what, "items", no_op, NULL,
+	rc = dexf_xml_stream(doc, len, schema == DEXF_SCHEMA_MANIFEST_SHAPE ?
+	    DEXF_SCHEMA_MANIFEST : schema, what, "items", no_op, NULL,
 	    &version, err);
 	free(version);
 	return rc;
@@ -675,9 +694,12 @@ stream(const unsigned char *buf, size_t len, dexf_schema_id schema,
 		goto out;
 	memset(&fe, 0, sizeof(fe));
 	/* no NOERROR here: the reader reports errors only through its
-	 * handler, which captures them (nothing is printed) */
+	 * handler, which captures them (nothing is printed); and no NOCDATA:
+	 * with a schema, libxml2 2.9.14's reader then drops a CDATA
+	 * section's text from the tree it validated (CDATA nodes are text to
+	 * xmlNodeGetContent() and to us) */
 	rd = xmlReaderForMemory((const char *)buf, (int)len, what, NULL,
-	    XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
+	    XML_PARSE_NONET | XML_PARSE_COMPACT);
 	if (rd == NULL) {
 		rc = dexf_seterr(err, DEXF_ENOMEM, "out of memory");
 		goto out;

@@ -19,7 +19,10 @@ typedef enum {
 	 * (time, mode, item id, hex digests, algorithm names), which
 	 * dexf_manifest_parse_unvalidated() checks in C on every value of
 	 * those types: for the schema pass of an overlapped verify, where
-	 * the facets were a third of the check. */
+	 * the facets were a third of the check.  A document with an element
+	 * of another namespace (extension content) or an xsi: attribute,
+	 * which could bring those types where the parser does not look, and
+	 * every refusal, are checked against the full manifest schema. */
 	DEXF_SCHEMA_MANIFEST_SHAPE = 3
 } dexf_schema_id;
 

@@ -127,7 +127,7 @@ done
     die "get the manifest"
 check "the manifest is over 64 KiB" test "$(wc -c <big.xml)" -gt 65536
 for k in late-unknown-element late-no-kind late-no-algorithm late-no-entry \
-    late-upper-merkle late-bad-mode late-upper-algorithm \
+    late-upper-merkle late-bad-mode late-upper-algorithm late-xsi-mode \
     no-container-id two-agents two-producers; do
 	hostile manifest-$k 4 manifest-invalid \
 	    "manifest\.xml: line [0-9]*: does not match the schema" "" big.dexf

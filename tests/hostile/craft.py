@@ -389,6 +389,15 @@ def hostile(kind, blob, arg=None):
         elif kind == "manifest-late-upper-algorithm":
             tail = tail.replace(b'algorithm="sha256"', b'algorithm="SHA256"',
                                 1)
+        elif kind == "manifest-late-xsi-mode":
+            # extension content names a value type of the manifest:
+            # validated laxly, it must still match that type's pattern
+            tail = tail.replace(
+                b"</item>",
+                b'<extensions><x:e xmlns:x="urn:example:x" '
+                b'xmlns:m="urn:dexf:manifest:1" '
+                b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                b'xsi:type="m:Mode">9</x:e></extensions></item>', 1)
         elif kind == "manifest-late-dup-path":
             # valid for the schema: only the parser's check of unique
             # paths, after the last item, refuses it

@@ -211,7 +211,7 @@ parse_time_agrees_with_strptime_round_trip(void)
 	static const char *const hms[] = { "00:00:00", "23:59:59",
 	    "24:00:00", "23:60:00", "23:59:60", "12:34:56" };
 	static const char alphabet[] = "0123456789-T:Z +/a";
-	uint32_t r = 12345;
+	uint64_t r = 12345;
 	size_t cases = 0, accepted = 0, differ = 0;
 
 	for (size_t y = 0; y < sizeof(years) / sizeof(years[0]); y++)
@@ -237,11 +237,13 @@ parse_time_agrees_with_strptime_round_trip(void)
 		time_t a = 1, b = 2, t;
 		int ra, rb;
 
-		r = r * 1103515245u + 12345u;
-		t = (time_t)(r % 253402300800u);     /* to 9999 */
+		r = r * 6364136223846793005u + 1442695040888963407u;
+		/* 1000 to 9999 */
+		t = (time_t)((r >> 11) % 284012524800u) - 30610224000;
 		dexf_fmt_time(s, sizeof(s), t);
-		r = r * 1103515245u + 12345u;
-		s[(r >> 8) % 20] = alphabet[(r >> 16) % (sizeof(alphabet) - 1)];
+		r = r * 6364136223846793005u + 1442695040888963407u;
+		s[(r >> 33) % 20] = alphabet[(r >> 45) %
+		    (sizeof(alphabet) - 1)];
 		ra = dexf_parse_time(&a, s);
 		rb = strptime_round_trip(&b, s);
 		differ += ra != rb || (ra == 0 && a != b);
