@@ -414,6 +414,10 @@ LIB_OPEN_MS=
 # ---------------------------------------------------------------- image: peers
 IMGQ=$(q "$IMG_NAME")
 OUTQ=$(q "$OUT")
+# Untimed, before each run of a row: its input read once, so that it is in
+# the page cache (this VM drops files idle for a minute).
+WARM_IMG="cat $OUTQ/img.dexf > /dev/null"
+WARM_EWF="cat $OUTQ/ewf.* > /dev/null"
 
 measure sha256sum peer image "hash image (SHA-256)" "sha256sum" "$IMG_BYTES" "" 0 "" "" \
     "sha256sum $IMGQ"
@@ -440,7 +444,7 @@ if [ "$HAVE_EWF" = 1 ]; then
         [ -z "${R_OUT[ewfacquire]}" ] && R_OUT[ewfacquire]=$(du -cb "$OUT"/ewf.* | tail -n 1 | cut -f1)
         nseg=$(find "$OUT" -maxdepth 1 -name 'ewf.*' | wc -l)
         [ "$nseg" -gt 1 ] && log "note: ewfacquirestream wrote $nseg segment files"
-        measure ewfverify peer image "verify image" "ewfverify" "$IMG_BYTES" "" 0 "" "" \
+        measure ewfverify peer image "verify image" "ewfverify" "$IMG_BYTES" "" 0 "" "$WARM_EWF" \
             "ewfverify -q -d sha256 $(q "$EWF_FIRST")"
     fi
     rm -f "$OUT"/ewf.*
@@ -565,15 +569,15 @@ if [ "$DEXF_OK" = 1 ]; then
             "plain verify of a fresh unsigned container must exit 3"
     fi
     measure verify_full dexf image "verify image (full)$J2_LBL" "dexf verify" "$IMG_BYTES" \
-        "ewfverify,sha256sum,openssl$([ "$J2_VERIFY" = verify_full ] && echo ,verify_j1)" 0 "" "" \
+        "ewfverify,sha256sum,openssl$([ "$J2_VERIFY" = verify_full ] && echo ,verify_j1)" 0 "" "$WARM_IMG" \
         "$DX verify $VERIFY_Q $OUTQ/img.dexf"
-    measure verify_j1 dexf image "verify image (full), --threads 1" "dexf verify -j 1" "$IMG_BYTES" "" 0 "" "" \
+    measure verify_j1 dexf image "verify image (full), --threads 1" "dexf verify -j 1" "$IMG_BYTES" "" 0 "" "$WARM_IMG" \
         "$DX verify --threads 1 $VERIFY_Q $OUTQ/img.dexf"
     if [ "$J2_VERIFY" = verify_j2 ]; then
-        measure verify_j2 dexf image "verify image (full), --threads 2" "dexf verify -j 2" "$IMG_BYTES" "verify_j1" 0 "" "" \
+        measure verify_j2 dexf image "verify image (full), --threads 2" "dexf verify -j 2" "$IMG_BYTES" "verify_j1" 0 "" "$WARM_IMG" \
             "$DX verify --threads 2 $VERIFY_Q $OUTQ/img.dexf"
     fi
-    measure verify_quick dexf image "verify image (--quick)" "dexf verify --quick" "$IMG_BYTES" "" 0 "" "" \
+    measure verify_quick dexf image "verify image (--quick)" "dexf verify --quick" "$IMG_BYTES" "" 0 "" "$WARM_IMG" \
         "$DX verify --quick $VERIFY_Q $OUTQ/img.dexf"
 
     # dexf cat: check correctness against the raw image first: random
@@ -662,7 +666,7 @@ if [ "$DEXF_OK" = 1 ]; then
         "$DX --version" dexf_version OFFSETS
 
     measure unpack dexf image "unpack image" "dexf unpack" "$IMG_BYTES" "" 0 \
-        "$OUT/unpack" "rm -rf $OUTQ/unpack && mkdir -p $OUTQ/unpack" \
+        "$OUT/unpack" "rm -rf $OUTQ/unpack && mkdir -p $OUTQ/unpack && $WARM_IMG" \
         "$DX unpack $VERIFY_Q -q $OUTQ/img.dexf -C $OUTQ/unpack"
     # the unpacked image must be byte-identical
     got=$(find "$OUT/unpack" -type f -size "${IMG_BYTES}c" | head -n 1)
@@ -677,28 +681,30 @@ fi
 
 # ---------------------------------------------------------------- tree
 TREEQ=$(q "$TREE_NAME")
+WARM_TREE="find $TREEQ -type f -exec cat {} + > /dev/null"
 if [ "$HAVE_PIGZ" = 1 ]; then
     measure tar_pigz peer tree "archive+compress tree" "tar | pigz -1 -p 2" "$TREE_BYTES" "" 0 \
-        "$OUT/t.tgz" "rm -f $OUTQ/t.tgz" \
+        "$OUT/t.tgz" "rm -f $OUTQ/t.tgz && $WARM_TREE" \
         "set -o pipefail; tar cf - $TREEQ | pigz -1 -p 2 > $OUTQ/t.tgz"
 else
     na_row tar_pigz tree "archive+compress tree" "tar | pigz -1 -p 2" "$TREE_BYTES" "" "pigz not installed"
 fi
 if [ "$HAVE_ZIP" = 1 ]; then
     measure tree_zip peer tree "archive+compress tree" "zip -1 -r" "$TREE_BYTES" "" 0 \
-        "$OUT/t.zip" "rm -f $OUTQ/t.zip" \
+        "$OUT/t.zip" "rm -f $OUTQ/t.zip && $WARM_TREE" \
         "zip -1 -r -q $OUTQ/t.zip $TREEQ"
 else
     na_row tree_zip tree "archive+compress tree" "zip -1 -r" "$TREE_BYTES" "" "zip not installed"
 fi
-measure find_sha256 peer tree "hash every file (SHA-256)" "find | xargs sha256sum" "$TREE_BYTES" "" 0 "" "" \
+measure find_sha256 peer tree "hash every file (SHA-256)" "find | xargs sha256sum" "$TREE_BYTES" "" 0 "" "$WARM_TREE" \
     "set -o pipefail; find $TREEQ -type f -print0 | xargs -0 sha256sum > /dev/null"
 
 if [ "$DEXF_OK" = 1 ]; then
     measure tree_pack dexf tree "pack tree" "dexf pack" "$TREE_BYTES" "tar_pigz" 0 \
-        "$OUT/t.dexf" "rm -f $OUTQ/t.dexf" \
+        "$OUT/t.dexf" "rm -f $OUTQ/t.dexf && $WARM_TREE" \
         "$DX pack --quiet $SIGN_Q -o $OUTQ/t.dexf $TREEQ"
-    measure tree_verify dexf tree "verify tree" "dexf verify" "$TREE_BYTES" "find_sha256" 0 "" "" \
+    measure tree_verify dexf tree "verify tree" "dexf verify" "$TREE_BYTES" "find_sha256" 0 "" \
+        "cat $OUTQ/t.dexf > /dev/null" \
         "$DX verify $VERIFY_Q $OUTQ/t.dexf"
     # round trip (untimed): unpacked tree must equal the original
     rm -rf "$OUT/tunpack"; mkdir -p "$OUT/tunpack"
@@ -1002,7 +1008,7 @@ CMDLINE="bench/run.sh${ARGS_Q:+ $ARGS_Q}"
     fi
     echo "- gencorpus seed $SEED (source sha256 prefix $GEN_SHA)"
     echo "- dexf containers: $SIGN_NOTE"
-    echo "- each operation run $REPS times, median wall time reported; inputs in page cache (warmed); \`sync\` before each run"
+    echo "- each operation run $REPS times, median wall time reported; inputs in page cache: before each run, untimed, its input (the image, the container, the E01 segments or the tree) is read once (this VM drops files idle for a minute from its cache); \`sync\` before each run"
     echo "- random reads: $CAT_READS reads of 4096 bytes at deterministic pseudo-random offsets, one process per read, median and 90th percentile latency; \`verify --range\`: the first ${#RANGE_READS[@]} of those offsets"
     echo "- \"→ disk incl. fsync\": the container is written to the work dir; \`dexf pack\` and \`dexf unpack\` fsync what they write before returning (the peers do not fsync)."
     if [ -n "$TMPFS_DIR" ]; then
