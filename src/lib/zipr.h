@@ -21,6 +21,10 @@ typedef struct dexf_zipr_entry {
 	uint64_t offset;    /* local header */
 	uint64_t data_off;  /* first byte of data */
 	uint64_t cd_off;    /* its header's offset inside the CD */
+	/* a small entry's data, read with its local header when the
+	 * container was opened (kept_len bytes at kept_at in the reader's
+	 * dexf_zipr.kept), or kept_len 0 */
+	uint32_t kept_at, kept_len;
 } dexf_zipr_entry;
 
 typedef struct dexf_zipr {
@@ -37,6 +41,8 @@ typedef struct dexf_zipr {
 	size_t *by_name;         /* indexes sorted by name */
 	dexf_err *err;
 	const char *what;
+	unsigned char *kept;     /* small entries' data (dexf_zipr_pread) */
+	size_t kept_used, kept_cap;
 } dexf_zipr;
 
 /* Parse the container structure.  DEXF_EFORMAT on any violation, DEXF_EIO
@@ -47,7 +53,12 @@ typedef struct dexf_zipr {
 int dexf_zipr_open(dexf_zipr *z, int fd, const char *what, dexf_err *err);
 void dexf_zipr_close(dexf_zipr *z);
 const dexf_zipr_entry *dexf_zipr_find(const dexf_zipr *z, const char *name);
-/* Raw (stored) bytes of an entry's data at `off`; must lie inside it. */
+/* Raw (stored) bytes of an entry's data at `off`; must lie inside it.
+ * The data of entries of at most DEXF_ZIPR_KEEP bytes (chunk indexes of
+ * small items, records) was read with their local headers at open, up to
+ * DEXF_ZIPR_KEEP_ALL bytes in all, and comes from memory. */
+#define DEXF_ZIPR_KEEP 512
+#define DEXF_ZIPR_KEEP_ALL (8u << 20)
 int dexf_zipr_pread(const dexf_zipr *z, const dexf_zipr_entry *e,
 	uint64_t off, void *buf, size_t len);
 /*

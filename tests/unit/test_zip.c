@@ -483,6 +483,81 @@ writes_of_every_size_land_in_order(void)
 	free(data);
 }
 
+/*
+ * The data of entries of at most DEXF_ZIPR_KEEP bytes is read with their
+ * local headers when the container is opened, and later reads come from
+ * memory: bytes changed in the file afterwards are seen only in larger
+ * entries.
+ */
+static void
+reader_keeps_small_entries_from_open(void)
+{
+	static const size_t sizes[] = { 1, 200, DEXF_ZIPR_KEEP,
+	    DEXF_ZIPR_KEEP + 1, 100000 };
+	const size_t ns = sizeof(sizes) / sizeof(sizes[0]);
+	unsigned char *data = malloc(100000), *other = malloc(100000);
+	unsigned char *got = malloc(100000);
+	char path[512];
+	dexf_err err;
+	dexf_zipw w;
+	dexf_zipr z;
+	time_t t = 1795387500;
+	int fd, wfd, rc = 0;
+
+	if (data == NULL || other == NULL || got == NULL) {
+		EXPECT(0, "out of memory");
+		goto out;
+	}
+	unit_fill_random(data, 100000, 5);
+	unit_fill_random(other, 100000, 6);
+	unit_join(path, sizeof(path), dir, "keep.zip");
+	memset(&err, 0, sizeof(err));
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	UA(fd >= 0);
+	if (fd < 0)
+		goto out;
+	dexf_zipw_init(&w, fd, path, &err);
+	rc = dexf_zipw_mimetype(&w, MEDIA, t);
+	for (size_t i = 0; rc == 0 && i < ns; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "k%zu", i);
+		rc = dexf_zipw_begin(&w, name, 0, 0644, t);
+		if (rc == 0)
+			rc = dexf_zipw_write(&w, data, sizes[i]);
+		if (rc == 0)
+			rc = dexf_zipw_end(&w, (uint32_t)crc32(0, data,
+			    (uInt)sizes[i]), sizes[i]);
+	}
+	finish_and_open(&w, rc, fd, path, &z, &err, &fd);
+	if (fd < 0)
+		goto out;
+	UA_INT(z.n, ns + 1);
+	wfd = open(path, O_WRONLY);
+	UA(wfd >= 0);
+	for (size_t i = 0; wfd >= 0 && i < ns && i + 1 < z.n; i++) {
+		const dexf_zipr_entry *e = &z.ents[i + 1];
+		int kept = sizes[i] <= DEXF_ZIPR_KEEP;
+
+		UA_INT(e->kept_len, kept ? sizes[i] : 0);
+		UA_INT(pwrite(wfd, other, sizes[i], (off_t)e->data_off),
+		    (ssize_t)sizes[i]);
+		UA_INT(dexf_zipr_pread(&z, e, 0, got, sizes[i]), 0);
+		EXPECT(memcmp(got, kept ? data : other, sizes[i]) == 0,
+		    "entry of %zu bytes: %s", sizes[i], kept ?
+		    "the bytes read at open" : "the bytes in the file now");
+	}
+	if (wfd >= 0)
+		close(wfd);
+	dexf_zipr_close(&z);
+	UA(z.kept == NULL);
+	close(fd);
+out:
+	free(data);
+	free(other);
+	free(got);
+}
+
 static void
 reader_slurps_stored_and_deflated_entries(void)
 {
@@ -710,6 +785,7 @@ reader_slurp_reports_damaged_deflate_as_integrity(void)
 	char path[512];
 	unsigned char *b, *out = NULL;
 	size_t len, n;
+	uint64_t off;
 	dexf_zipr z;
 	dexf_err err;
 	int fd;
@@ -724,11 +800,15 @@ reader_slurp_reports_damaged_deflate_as_integrity(void)
 	UA_INT(open_zip(path, &z, &err, &fd, 1), 0);
 	if (fd < 0)
 		return;
-	/* first byte of the deflate data: BTYPE 11 is invalid */
+	/* first byte of the deflate data: BTYPE 11 is invalid (in the file,
+	 * opened again: a small entry's data is read at open) */
+	off = z.ents[2].data_off;
+	dexf_zipr_close(&z);
 	close(fd);
-	UA_INT(unit_flip_byte(path, z.ents[2].data_off), 0);
-	fd = open(path, O_RDONLY);
-	z.fd = fd;
+	UA_INT(unit_flip_byte(path, off), 0);
+	UA_INT(open_zip(path, &z, &err, &fd, 1), 0);
+	if (fd < 0)
+		return;
 	UA_INT(dexf_zipr_slurp(&z, &z.ents[2], 1 << 20, &out, &n),
 	    DEXF_EINTEGRITY);
 	UA_HAS(err.msg, "data/text.txt");
@@ -1100,6 +1180,8 @@ static const unit_test tests[] = {
 	    reader_lists_entries_with_offsets },
 	{ "writes_of_every_size_land_in_order",
 	    writes_of_every_size_land_in_order },
+	{ "reader_keeps_small_entries_from_open",
+	    reader_keeps_small_entries_from_open },
 	{ "reader_slurps_stored_and_deflated_entries",
 	    reader_slurps_stored_and_deflated_entries },
 	{ "reader_pread_stays_inside_the_entry",
