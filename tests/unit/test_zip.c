@@ -394,6 +394,22 @@ reader_lists_entries_with_offsets(void)
 	close(fd);
 }
 
+/* A new archive `name` in the test directory with its mimetype: the
+ * writer's status, or -1 (*fd < 0) when the file cannot be created. */
+static int
+start_zip(const char *name, char *path, size_t pathlen, dexf_zipw *w,
+    dexf_err *err, int *fd, time_t t)
+{
+	unit_join(path, pathlen, dir, name);
+	memset(err, 0, sizeof(*err));
+	*fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	UA(*fd >= 0);
+	if (*fd < 0)
+		return -1;
+	dexf_zipw_init(w, *fd, path, err);
+	return dexf_zipw_mimetype(w, MEDIA, t);
+}
+
 /* Finish the archive written through w (rc: the writes so far), close it
  * and open it for reading into z (*zfd < 0 when it does not open). */
 static void
@@ -510,14 +526,9 @@ reader_keeps_small_entries_from_open(void)
 	}
 	unit_fill_random(data, 100000, 5);
 	unit_fill_random(other, 100000, 6);
-	unit_join(path, sizeof(path), dir, "keep.zip");
-	memset(&err, 0, sizeof(err));
-	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	UA(fd >= 0);
+	rc = start_zip("keep.zip", path, sizeof(path), &w, &err, &fd, t);
 	if (fd < 0)
 		goto out;
-	dexf_zipw_init(&w, fd, path, &err);
-	rc = dexf_zipw_mimetype(&w, MEDIA, t);
 	for (size_t i = 0; rc == 0 && i < ns; i++) {
 		char name[32];
 
@@ -673,14 +684,9 @@ reader_slurps_deflate_pieces_and_plain_streams(void)
 	UA(pc != NULL && zslen > 0);
 	if (pc == NULL || zslen == 0)
 		goto out;
-	unit_join(path, sizeof(path), dir, "pieces.zip");
-	memset(&err, 0, sizeof(err));
-	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	UA(fd >= 0);
+	rc = start_zip("pieces.zip", path, sizeof(path), &w, &err, &fd, t);
 	if (fd < 0)
 		goto out;
-	dexf_zipw_init(&w, fd, path, &err);
-	rc = dexf_zipw_mimetype(&w, MEDIA, t);
 	for (int e = 0; rc == 0 && e < 4; e++) {
 		static const char *const names[] = { "pieces", "zlib",
 		    "pieces-damaged", "pieces-longer" };
