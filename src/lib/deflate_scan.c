@@ -428,6 +428,7 @@ codes_loop(struct bitin *b, const struct huff *lit, const struct huff *dist,
 			/* a length first: in text, 3 of 4 symbols looked up
 			 * here (5% faster than the literals first); in the
 			 * table with its extra bits */
+length:
 			n = E_BITS(e);
 			len = E_VAL(e);
 			if ((x = E_EXTRA(e)) != 0)      /* rare: see above */
@@ -461,13 +462,10 @@ codes_loop(struct bitin *b, const struct huff *lit, const struct huff *dist,
 		}
 		if (E_BITS(e) == 0 && (e = slow_entry(lit, hold)) == 0)
 			return -1;
+		if (E_KIND(e) == K_LEN)
+			goto length;    /* a code longer than the table's */
 		n = E_BITS(e);
-		if (E_KIND(e) == K_LEN) {
-			x = E_EXTRA(e);
-			len = E_VAL(e) + ((hold >> (n - x)) & ((1u << x) - 1));
-			hold >>= n;
-			bits -= n;
-		} else if (E_KIND(e) == K_SYM) {
+		if (E_KIND(e) == K_SYM) {
 			if (!fast && out >= plainlen)
 				return -1;
 			o[out] = (uint8_t)E_VAL(e);

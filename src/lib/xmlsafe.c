@@ -180,12 +180,6 @@ dexf_xml_validate(xmlDocPtr doc, dexf_schema_id schema, const char *what,
 	return 0;
 }
 
-/*
- * Checks made before any parser sees the bytes: a size the parser can
- * take, and no DTD (libxml2 2.9 has no XML_PARSE_NO_XXE; our documents
- * never need one, so a DOCTYPE is refused outright and entities can never
- * be defined).
- */
 /* 1 if "<!DOCTYPE" or "<!ENTITY" is in buf: one pass of memchr() for
  * '!', rare outside comments and CDATA sections (13.5 MB: two passes of
  * memmem() took 5.5 ms). */
@@ -204,6 +198,12 @@ has_declaration(const unsigned char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * Checks made before any parser sees the bytes: a size the parser can
+ * take, and no DTD (libxml2 2.9 has no XML_PARSE_NO_XXE; our documents
+ * never need one, so a DOCTYPE is refused outright and entities can never
+ * be defined).
+ */
 static int
 refuse_unparsed(const unsigned char *buf, size_t len, const char *what,
     dexf_err *err)

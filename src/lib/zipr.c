@@ -244,13 +244,24 @@ struct lh_window {
 	size_t len;
 };
 
+/* The window's bytes for [off, off + len), or NULL if it lacks them. */
+static const unsigned char *
+in_window(const struct lh_window *w, uint64_t off, size_t len)
+{
+	if (w->buf == NULL || off < w->off || off - w->off > w->len ||
+	    len > w->len - (size_t)(off - w->off))
+		return NULL;
+	return w->buf + (off - w->off);
+}
+
 static int
 rd_window(dexf_zipr *z, struct lh_window *w, int fill, void *dst,
     size_t len, uint64_t off, const char *what)
 {
-	if (w->buf != NULL && off >= w->off && off - w->off <= w->len &&
-	    len <= w->len - (size_t)(off - w->off)) {
-		memcpy(dst, w->buf + (off - w->off), len);
+	const unsigned char *have = in_window(w, off, len);
+
+	if (have != NULL) {
+		memcpy(dst, have, len);
 		return 0;
 	}
 	/* the local headers all lie before the central directory */
@@ -279,11 +290,11 @@ static void
 keep_small(dexf_zipr *z, const struct lh_window *w, dexf_zipr_entry *e)
 {
 	size_t n = (size_t)e->csize;
+	const unsigned char *data;
 
-	if (w->buf == NULL || n == 0 || n > DEXF_ZIPR_KEEP ||
-	    e->data_off < w->off || e->data_off - w->off > w->len ||
-	    n > w->len - (size_t)(e->data_off - w->off) ||
-	    z->kept_used + n > DEXF_ZIPR_KEEP_ALL)
+	if (n == 0 || n > DEXF_ZIPR_KEEP ||
+	    z->kept_used + n > DEXF_ZIPR_KEEP_ALL ||
+	    (data = in_window(w, e->data_off, n)) == NULL)
 		return;
 	if (z->kept_used + n > z->kept_cap) {
 		size_t cap = z->kept_cap ? z->kept_cap * 2 : 64u << 10;
@@ -298,7 +309,7 @@ keep_small(dexf_zipr *z, const struct lh_window *w, dexf_zipr_entry *e)
 		z->kept = nk;
 		z->kept_cap = cap;
 	}
-	memcpy(z->kept + z->kept_used, w->buf + (e->data_off - w->off), n);
+	memcpy(z->kept + z->kept_used, data, n);
 	e->kept_at = (uint32_t)z->kept_used;
 	e->kept_len = (uint32_t)n;
 	z->kept_used += n;
